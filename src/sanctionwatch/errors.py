@@ -48,9 +48,7 @@ class MissingExtraError(SanctionwatchError):
     """An optional engine is not installed; the message says which extra to install."""
 
     def __init__(self, package: str, extra: str) -> None:
-        super().__init__(
-            f"{package} is not installed: pip install 'sanctionwatch[{extra}]'"
-        )
+        super().__init__(f"{package} is not installed: pip install 'sanctionwatch[{extra}]'")
 
 
 class InputError(SanctionwatchError):

@@ -38,13 +38,15 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
         root = etree.fromstring(data, parser=xml_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno is not None else 0
-        raise ParseError([Problem(name, f"line {line}", "", "", f"malformed XML: {exc.msg}")]) from exc
+        raise ParseError(
+            [Problem(name, f"line {line}", "", "", f"malformed XML: {exc.msg}")]
+        ) from exc
     return root
 
 
 def local_name(element: etree._Element) -> str:
     """The tag without its namespace."""
-    return etree.QName(element).localname
+    return str(etree.QName(element).localname)
 
 
 def unzip_members(data: bytes, name: str, limit: int = MAX_MEMBER_BYTES) -> dict[str, bytes]:
@@ -60,14 +62,23 @@ def unzip_members(data: bytes, name: str, limit: int = MAX_MEMBER_BYTES) -> dict
                 continue
             if info.file_size > limit:
                 raise ParseError(
-                    [Problem(name, info.filename, "", str(info.file_size),
-                             f"zip member larger than the limit of {limit} bytes")]
+                    [
+                        Problem(
+                            name,
+                            info.filename,
+                            "",
+                            str(info.file_size),
+                            f"zip member larger than the limit of {limit} bytes",
+                        )
+                    ]
                 )
             try:
                 with archive.open(info) as handle:
                     content = handle.read(limit + 1)
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise ParseError([Problem(name, info.filename, "", "", f"corrupt zip member: {exc}")]) from exc
+                raise ParseError(
+                    [Problem(name, info.filename, "", "", f"corrupt zip member: {exc}")]
+                ) from exc
             if len(content) > limit:
                 raise ParseError(
                     [Problem(name, info.filename, "", "", f"zip member exceeds {limit} bytes")]
@@ -87,6 +98,13 @@ def decode_text(data: bytes, name: str, encodings: tuple[str, ...] = ("utf-8-sig
     assert last is not None
     line = data[: last.start].count(b"\n") + 1
     raise ParseError(
-        [Problem(name, f"line {line}", "", repr(data[last.start : last.start + 8]),
-                 f"not valid {'/'.join(encodings)} text")]
+        [
+            Problem(
+                name,
+                f"line {line}",
+                "",
+                repr(data[last.start : last.start + 8]),
+                f"not valid {'/'.join(encodings)} text",
+            )
+        ]
     )
