@@ -1,0 +1,230 @@
+"""Getting list files into the store: `import` of given files, `sync` of every list.
+
+This is the orchestration layer between the pure parsers (`sources`) and the store: find the
+files, recognise them, parse them, order the versions and import them oldest first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from sanctionwatch.errors import InputError, ParseError, SanctionwatchError, UnknownFormatError
+from sanctionwatch.ingest.fetch import fetch
+from sanctionwatch.settings import Settings
+from sanctionwatch.sources import registry
+from sanctionwatch.sources.base import ParsedList, SourceFile
+from sanctionwatch.sources.catalog import load_catalog
+from sanctionwatch.sources.detect import Detected, classify, gunzip
+from sanctionwatch.sources.ftm_json import DeltaList, parse_delta, parse_ftm
+from sanctionwatch.store.models import ImportReport
+from sanctionwatch.store.store import Store
+
+DATE_IN_PATH = re.compile(r"(?<!\d)(\d{4}-\d{2}(?:-\d{2})?)(?!\d)")
+
+Parsed = ParsedList | DeltaList
+
+
+@dataclass
+class SyncResult:
+    """What a sync did: versions imported (oldest first), files skipped, lists that failed."""
+
+    imports: list[ImportReport] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "imports": [
+                {**r.to_dict(), "current": r.current, "unchanged": r.unchanged}
+                for r in self.imports
+            ],
+            "skipped": self.skipped,
+            "failures": self.failures,
+        }
+
+
+def version_from_path(paths: Sequence[Path]) -> str:
+    """A list date for files that state none: a date in the path, else the file's mtime."""
+    for path in paths:
+        found = DATE_IN_PATH.findall(str(path))
+        if found:
+            # A month alone ("sdn_csv_2021-07") becomes its first day: versions are dates.
+            date = str(found[-1])
+            return date if len(date) == 10 else f"{date}-01"
+    mtime = max(p.stat().st_mtime for p in paths)
+    return datetime.fromtimestamp(mtime, UTC).date().isoformat()
+
+
+def jobs_for_files(paths: Sequence[Path]) -> list[registry.ParseJob]:
+    """Parse jobs for files named on the command line (folders are scanned).
+
+    An OFAC sdn.csv given alone brings its add/alt/comments files from the same folder, since
+    a user importing the SDN list expects its aliases and addresses too.
+    """
+    jobs: list[registry.ParseJob] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_dir():
+            jobs.extend(registry.scan_folder(path))
+            continue
+        found = classify(SourceFile.read(path))
+        if not isinstance(found, Detected):
+            raise UnknownFormatError(f"{path}: not a sanctions list ({found.reason})")
+        if found.format == "us_ofac_csv" and found.part == "sdn":
+            siblings = [j for j in registry.scan_folder(path.parent) if path in j.files]
+            jobs.extend(siblings or [registry.ParseJob(found.format, found.dataset, [path])])
+        elif found.format == "us_ofac_csv":
+            raise InputError(f"{path}: an OFAC {found.part} file is imported with its sdn.csv")
+        else:
+            jobs.append(registry.ParseJob(found.format, found.dataset, [path], found.part))
+    return jobs
+
+
+def parse_job(job: registry.ParseJob, *, dataset: str | None = None) -> Parsed:
+    """Run the job's parser; fill in the version when the file states none."""
+    # Lists are often published or mirrored gzipped; parsers get the plain bytes.
+    files = [SourceFile(str(p), gunzip(p.read_bytes(), str(p))) for p in job.files]
+    parsed: Parsed
+    if job.format == "ftm_delta":
+        parsed = parse_delta(files, dataset=dataset)
+    elif job.format == "ftm_json":
+        parsed = parse_ftm(files, dataset=dataset)
+    else:
+        parsed = registry.parse_files(job.format, files)
+        if dataset is not None:
+            parsed.dataset = dataset
+    if not parsed.version:
+        parsed.version = version_from_path(job.files)
+    return parsed
+
+
+def store_parsed(store: Store, parsed: Parsed) -> ImportReport:
+    if isinstance(parsed, DeltaList):
+        return store.apply_delta(parsed.dataset, parsed.version, parsed.upserts, parsed.deletes)
+    return store.import_list(parsed)
+
+
+def import_paths(
+    store: Store, paths: Sequence[Path], *, dataset: str | None = None
+) -> list[ImportReport]:
+    """Import the given files (format detected from content), oldest version first."""
+    parsed = [parse_job(job, dataset=dataset) for job in jobs_for_files(paths)]
+    parsed.sort(key=lambda p: (p.dataset, p.version))
+    return [store_parsed(store, p) for p in parsed]
+
+
+def sync(
+    settings: Settings,
+    store: Store,
+    *,
+    mirror: Path | None = None,
+    client: httpx.Client | None = None,
+    on_file: Callable[[str], None] | None = None,
+) -> SyncResult:
+    """Bring every list up to date: from the mirror folder when given, else the internet.
+
+    Every version found is imported oldest first per dataset, so the newest (by the date each
+    file states) ends current and older ones become history. A list that fails to parse or
+    import is reported in `failures` and leaves its stored versions untouched.
+    """
+    mirror = mirror or settings.mirror
+    result = SyncResult()
+    if mirror is not None:
+        if not mirror.is_dir():
+            raise InputError(f"mirror {mirror}: not a folder")
+        scanned = registry.scan(mirror)
+        jobs = scanned.jobs
+        result.skipped = [f"{s.path}: {s.reason}" for s in scanned.skipped]
+    else:
+        jobs = _download_jobs(settings, client, result)
+    parsed: list[Parsed] = []
+    for job in jobs:
+        if on_file is not None:
+            on_file(str(job.files[0]))
+        try:
+            parsed.append(parse_job(job))
+        except ParseError as exc:
+            result.failures.extend({"file": p.file, "error": str(p)} for p in exc.problems[:20])
+    current = store.current_versions()
+    for item in _one_per_version(parsed, result):
+        if isinstance(item, DeltaList) and item.dataset not in current:
+            result.skipped.append(
+                f"{item.source}: a delta for {item.dataset}, which has no full version stored"
+            )
+            continue
+        try:
+            result.imports.append(store_parsed(store, item))
+        except SanctionwatchError as exc:
+            result.failures.append({"file": item.source, "error": str(exc)})
+    return result
+
+
+def _one_per_version(parsed: list[Parsed], result: SyncResult) -> list[Parsed]:
+    """Oldest first per dataset; of several files stating the same version keep the largest.
+
+    A mirror may hold a derived subset (e.g. the DPRK records of the UN list) beside the
+    full list of the same date; a version is one publication, so the full one wins.
+    """
+    best: dict[tuple[str, str], Parsed] = {}
+    for item in parsed:
+        key = (item.dataset, item.version)
+        other = best.get(key)
+        if other is None or _size(item) > _size(other):
+            if other is not None:
+                result.skipped.append(f"{other.source}: {key[0]} {key[1]} also in {item.source}")
+            best[key] = item
+        else:
+            result.skipped.append(f"{item.source}: {key[0]} {key[1]} also in {other.source}")
+    return [best[key] for key in sorted(best)]
+
+
+def _size(item: Parsed) -> int:
+    return len(item.upserts) if isinstance(item, DeltaList) else len(item.entities)
+
+
+def _download_jobs(
+    settings: Settings, client: httpx.Client | None, result: SyncResult
+) -> list[registry.ParseJob]:
+    """Download each catalogued list's official files and turn them into parse jobs.
+
+    A list's YAML names every edition the publisher offers; we fetch the ones of its declared
+    format: all four CSV parts for OFAC, otherwise the first URL that answers (the others are
+    fallbacks, e.g. the French and Spanish UN editions).
+    """
+    own_client = client is None
+    http = client or httpx.Client(timeout=settings.http_timeout)
+    jobs: list[registry.ParseJob] = []
+    try:
+        for spec in load_catalog().values():
+            folder = settings.home / "downloads" / spec.name
+            wanted = _wanted_urls(spec.format, spec.urls)
+            fetched = False
+            for url in wanted:
+                if fetched and spec.format != "us_ofac_csv":
+                    break
+                try:
+                    fetch(http, url, folder, max_bytes=settings.max_file_bytes)
+                    fetched = True
+                except SanctionwatchError as exc:
+                    result.failures.append({"file": url, "error": str(exc)})
+            if fetched:
+                scanned = registry.scan(folder)
+                jobs.extend(j for j in scanned.jobs if j.format == spec.format)
+    finally:
+        if own_client:
+            http.close()
+    return jobs
+
+
+def _wanted_urls(format_name: str, urls: Iterable[str]) -> list[str]:
+    if format_name == "us_ofac_csv":
+        return [u for u in urls if u.lower().endswith(".csv")]
+    return list(urls)
