@@ -19,8 +19,20 @@ console = Console()
 
 # Entities that describe a listing rather than a listed party; left out of summaries.
 HELPER_SCHEMAS = frozenset(
-    {"Sanction", "Address", "Identification", "Passport", "UnknownLink", "Ownership",
-     "Directorship", "Family", "Associate", "Membership", "Employment", "Representation"}
+    {
+        "Sanction",
+        "Address",
+        "Identification",
+        "Passport",
+        "UnknownLink",
+        "Ownership",
+        "Directorship",
+        "Family",
+        "Associate",
+        "Membership",
+        "Employment",
+        "Representation",
+    }
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -36,13 +48,7 @@ def _store() -> Any:
 def import_command(
     files: Annotated[list[Path], typer.Argument(help="List files; the format is detected.")],
     dataset: Annotated[str | None, typer.Option(help="Dataset name to import into.")] = None,
-    as_json: # Entities that describe a listing rather than a listed party; left out of summaries.
-HELPER_SCHEMAS = frozenset(
-    {"Sanction", "Address", "Identification", "Passport", "UnknownLink", "Ownership",
-     "Directorship", "Family", "Associate", "Membership", "Employment", "Representation"}
-)
-
-JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Import official list files into the store as new versions."""
     from sanctionwatch.ingest.service import import_paths
@@ -63,13 +69,7 @@ JsonOpt = False,
 
 
 @handle_errors
-def datasets_command(as_json: # Entities that describe a listing rather than a listed party; left out of summaries.
-HELPER_SCHEMAS = frozenset(
-    {"Sanction", "Address", "Identification", "Passport", "UnknownLink", "Ownership",
-     "Directorship", "Family", "Associate", "Membership", "Employment", "Representation"}
-)
-
-JsonOpt = False) -> None:
+def datasets_command(as_json: JsonOpt = False) -> None:
     """Datasets in the store, their versions, counts and current version."""
     with _store() as store:
         infos = store.datasets()
@@ -96,13 +96,7 @@ def changes_command(
     dataset: Annotated[str, typer.Argument(help="Dataset name, e.g. un_sc_sanctions.")],
     from_version: Annotated[str | None, typer.Option("--from", help="Older version.")] = None,
     to_version: Annotated[str | None, typer.Option("--to", help="Newer version.")] = None,
-    as_json: # Entities that describe a listing rather than a listed party; left out of summaries.
-HELPER_SCHEMAS = frozenset(
-    {"Sanction", "Address", "Identification", "Passport", "UnknownLink", "Ownership",
-     "Directorship", "Family", "Associate", "Membership", "Employment", "Representation"}
-)
-
-JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Designations, delistings and amendments between two versions of a dataset."""
     with _store() as store:
@@ -148,13 +142,7 @@ def sync_command(
         Path | None,
         typer.Option(help="Read list files from this folder instead of the internet."),
     ] = None,
-    as_json: # Entities that describe a listing rather than a listed party; left out of summaries.
-HELPER_SCHEMAS = frozenset(
-    {"Sanction", "Address", "Identification", "Passport", "UnknownLink", "Ownership",
-     "Directorship", "Family", "Associate", "Membership", "Employment", "Representation"}
-)
-
-JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Fetch the official lists (or read them from a mirror) and import new versions."""
     from sanctionwatch.ingest.service import sync
@@ -180,13 +168,7 @@ def render_sync(result: Any) -> None:
 @handle_errors
 def entity_command(
     entity_id: Annotated[str, typer.Argument(help="Entity id, e.g. ofac-20157.")],
-    as_json: # Entities that describe a listing rather than a listed party; left out of summaries.
-HELPER_SCHEMAS = frozenset(
-    {"Sanction", "Address", "Identification", "Passport", "UnknownLink", "Ownership",
-     "Directorship", "Family", "Associate", "Membership", "Employment", "Representation"}
-)
-
-JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """One entity with its sanctions, identifiers and addresses nested."""
     with _store() as store:
