@@ -37,6 +37,8 @@ def build_app(command: str | None = None) -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
+    # A callback keeps Typer in group mode even when only one command is registered.
+    app.callback()(_root)
     modules = [COMMANDS[command]] if command in COMMANDS else sorted(set(COMMANDS.values()))
     for name in dict.fromkeys(modules):
         try:
@@ -47,6 +49,10 @@ def build_app(command: str | None = None) -> typer.Typer:
             raise
         module.register(app)
     return app
+
+
+def _root() -> None:
+    """Open sanctions monitoring: lists, screening, open sources, ships, cases."""
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from lxml import etree
 
@@ -53,7 +54,7 @@ def unzip_members(data: bytes, name: str, limit: int = MAX_MEMBER_BYTES) -> dict
     """All file members of a zip archive; refuse archives whose members exceed `limit`."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise ParseError([Problem(name, "", "", "", f"not a valid zip archive: {exc}")]) from exc
     members: dict[str, bytes] = {}
     with archive:
@@ -75,7 +76,7 @@ def unzip_members(data: bytes, name: str, limit: int = MAX_MEMBER_BYTES) -> dict
             try:
                 with archive.open(info) as handle:
                     content = handle.read(limit + 1)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
                 raise ParseError(
                     [Problem(name, info.filename, "", "", f"corrupt zip member: {exc}")]
                 ) from exc
