@@ -8,9 +8,15 @@ stripped by the CSV quoting), remarks continued in sdn_comments.csv.
 Mapping: ids `ofac-<ent_num>`; individual -> Person, vessel -> Vessel, aircraft -> Airplane,
 `-0-` -> Organization. Remarks are split on ";" and each part that names a known field
 (DOB, POB, nationality, Passport, IMO...) becomes a property; the rest is kept in `notes`.
-Quoted a.k.a. names in remarks are OFAC's weak aliases -> `weakAlias`. "Linked To: X" becomes
-an UnknownLink when X is the name of exactly one other record of the file, else a note. The
-vessel owner column is free text (rarely a listed name) and is kept as a note "owner: ...".
+alt.csv types (the data has only these): aka -> `alias`, fka -> `previousName`, nka ->
+`alias`. Quoted a.k.a. names in remarks are OFAC's weak aliases -> `weakAlias`.
+"Linked To: X" becomes an UnknownLink when X is the name of exactly one other record of the
+file, else a note. The vessel owner column is free text (rarely a listed name) and is kept as
+a note "owner: ...". One Sanction per record carries all its programmes.
+
+The record model (`OfacRecord`) and the remark/feature table (`apply_feature`,
+`apply_identifier`, `resolve_links`) are shared with the three OFAC XML parsers, so every
+OFAC format maps the same field the same way.
 """
 
 from __future__ import annotations
