@@ -1,0 +1,134 @@
+"""Domain objects to yente's JSON shapes (pure functions, no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from followthemoney import EntityProxy, registry
+
+from sanctionwatch.api.ports import MatchResultLike
+from sanctionwatch.screening.service import AlgorithmInfo
+
+ENTITY_KEYS = ("datasets", "referents", "target", "first_seen", "last_seen", "last_change")
+TIMESTAMP_KEYS = ("first_seen", "last_seen", "last_change")
+META_KEY = "_meta"
+FACET_LABELS = {"countries": "Countries", "topics": "Topics", "datasets": "Data sources"}
+
+
+def timestamp(value: Any) -> str | None:
+    """An ISO timestamp clients can parse, or None: never pass an unparseable string on."""
+    if value is None or value == "":
+        return None
+    text = value.isoformat() if isinstance(value, datetime) else str(value)
+    try:
+        return datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+def entity_dict(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Complete an FtM entity dict with every key yente's `EntityResponse` carries."""
+    out: dict[str, Any] = {
+        "id": data["id"],
+        "caption": data.get("caption") or data["id"],
+        "schema": data["schema"],
+        "properties": {
+            prop: [entity_dict(v) if isinstance(v, Mapping) else str(v) for v in values]
+            for prop, values in (data.get("properties") or {}).items()
+        },
+        "datasets": list(data.get("datasets") or []),
+        "referents": list(data.get("referents") or []),
+        "target": bool(data.get("target", False)),
+    }
+    for key in TIMESTAMP_KEYS:
+        out[key] = timestamp(data.get(key))
+    return out
+
+
+def proxy_dict(proxy: EntityProxy) -> dict[str, Any]:
+    data = proxy.to_dict()
+    data.setdefault("caption", proxy.caption)
+    return entity_dict(data)
+
+
+def scored_dict(result: MatchResultLike) -> dict[str, Any]:
+    """A yente `ScoredEntity`. Explanations that are not feature scores move to `meta`.
+
+    yente clients validate every explanation as `{score, detail?, query?, candidate?}`; the
+    screener's audit record (`_meta`: algorithm, parameter hash, list versions) and anything
+    else that is not a feature score is kept in `meta` beside them.
+    """
+    data = result.to_dict()
+    out = entity_dict(data)
+    explanations: dict[str, Any] = {}
+    meta: dict[str, Any] = {}
+    for key, value in (data.get("explanations") or {}).items():
+        if isinstance(value, Mapping) and isinstance(value.get("score"), int | float):
+            explanations[key] = dict(value)
+        elif key == META_KEY and isinstance(value, Mapping):
+            meta.update(value)
+        else:
+            meta[key] = value
+    out["score"] = float(data.get("score", result.score))
+    out["match"] = bool(data.get("match", result.match))
+    out["explanations"] = explanations
+    out["features"] = dict(data.get("features") or {})
+    out["meta"] = meta or None
+    return out
+
+
+def facet_label(facet: str, name: str, dataset_titles: Mapping[str, str]) -> str:
+    if facet == "countries":
+        return registry.country.caption(name) or name
+    if facet == "topics":
+        return registry.topic.caption(name) or name
+    if facet == "datasets":
+        return dataset_titles.get(name, name)
+    return name
+
+
+def facets_dict(
+    facets: Mapping[str, Mapping[str, int]],
+    *,
+    wanted: Iterable[str],
+    dataset_titles: Mapping[str, str],
+) -> dict[str, Any]:
+    """`{facet: {label, values: [{name, label, count}]}}` for the requested facets."""
+    out: dict[str, Any] = {}
+    for facet in wanted:
+        counts = facets.get(facet, {})
+        out[facet] = {
+            "label": FACET_LABELS.get(facet, facet.title()),
+            "values": [
+                {"name": name, "label": facet_label(facet, name, dataset_titles), "count": n}
+                for name, n in counts.items()
+            ],
+        }
+    return out
+
+
+def algorithms_dict(infos: Iterable[AlgorithmInfo], *, best: str) -> dict[str, Any]:
+    """yente's `/algorithms` body; each feature is documented with its weight (coefficient)."""
+    algos = []
+    for info in infos:
+        features = {
+            name: {"description": name.replace("_", " "), "coefficient": weight}
+            for name, weight in info.features.items()
+        }
+        algos.append(
+            {
+                "name": info.name,
+                "description": info.description,
+                "features": features,
+                "docs": {
+                    "name": info.name,
+                    "description": info.description,
+                    "version": info.version,
+                    "params_hash": info.params_hash,
+                    "features": features,
+                },
+            }
+        )
+    return {"algorithms": algos, "default": "best", "best": best}
