@@ -19,7 +19,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
 
-err_console = Console(stderr=True)
+# soft_wrap: error lines carry file paths that must stay whole for copy and paste.
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def settings() -> Settings:
