@@ -1,0 +1,23 @@
+"""Batch computations written once in SQL (DuckDB dialect) and run on DuckDB or Spark."""
+
+from __future__ import annotations
+
+from sanctionwatch.engine.base import Engine, rows
+from sanctionwatch.engine.sql import Dialect, render
+
+__all__ = ["Dialect", "Engine", "open_engine", "render", "rows"]
+
+
+def open_engine(name: str, *, threads: int | None = None, spark: object | None = None) -> Engine:
+    """An engine by name: "duckdb" (default, embedded) or "spark" (extra `[spark]`)."""
+    from sanctionwatch.errors import InputError
+
+    if name == "duckdb":
+        from sanctionwatch.engine.duckdb_engine import DuckDBEngine
+
+        return DuckDBEngine(threads=threads)
+    if name == "spark":
+        from sanctionwatch.engine.spark_engine import SparkEngine
+
+        return SparkEngine(spark)
+    raise InputError(f"unknown engine {name!r}: use duckdb or spark")

@@ -1,0 +1,43 @@
+"""DuckDB, the embedded default engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from sanctionwatch.engine.sql import Dialect
+
+
+class DuckDBEngine:
+    """An in-memory DuckDB connection; tables are materialised as TEMP TABLEs."""
+
+    dialect: Dialect = "duckdb"
+
+    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
+        self.con: Any = duckdb.connect(":memory:")
+        if threads is not None:
+            self.con.execute(f"SET threads = {int(threads)}")
+        if memory_limit is not None:
+            self.con.execute("SET memory_limit = ?", [memory_limit])
+        self._arrow: dict[str, pa.Table] = {}
+
+    def register(self, name: str, table: pa.Table) -> None:
+        self._arrow[name] = table  # keep a reference: DuckDB scans it lazily
+        self.con.register(name, table)
+
+    def create(self, name: str, select_sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select_sql}")
+
+    def arrow(self, select_sql: str) -> pa.Table:
+        result = self.con.sql(select_sql).to_arrow_table()
+        assert isinstance(result, pa.Table)
+        return result
+
+    def count(self, name: str) -> int:
+        row = self.con.execute(f"SELECT count(*) FROM {name}").fetchone()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        self.con.close()

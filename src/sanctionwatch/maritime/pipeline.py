@@ -1,0 +1,259 @@
+"""Run every detector on one engine: cleaning, then each SQL stage, then the Python rules.
+
+`detect` is the one entry point the CLI, benchmarks and tests call. Stage timings and row
+counts come back with the events so the benchmark can report positions per second per stage.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from sanctionwatch.engine import Engine, rows
+from sanctionwatch.maritime import sql_clean, sql_events, sql_identity
+from sanctionwatch.maritime.events import (
+    approach_then_dark,
+    dark_sts,
+    flag_watchlist,
+    gap_kind,
+    merge_windows,
+    port_visit_details,
+    rows_to_events,
+    vessel_directory,
+)
+from sanctionwatch.maritime.identity import identity_rows
+from sanctionwatch.maritime.params import DetectConfig
+from sanctionwatch.maritime.records import Event
+from sanctionwatch.maritime.watchlist import Watchlist
+
+PORT_SCHEMA = pa.schema(
+    [("iso3", pa.string()), ("label", pa.string()), ("lat", pa.float64()), ("lon", pa.float64())]
+)
+ALL_DETECTORS = ("encounter", "loitering", "gap", "port_visit", "identity", "dark_sts")
+
+
+def load_ports(path: Path | None) -> pa.Table:
+    """World Port Index rows (iso3, label, latitude, longitude); empty without a file."""
+    columns: dict[str, list[Any]] = {"iso3": [], "label": [], "lat": [], "lon": []}
+    if path is not None:
+        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
+            try:
+                lat, lon = float(row["latitude"]), float(row["longitude"])
+            except (KeyError, ValueError):
+                continue
+            columns["iso3"].append(row.get("iso3") or "")
+            columns["label"].append(row.get("label") or "")
+            columns["lat"].append(lat)
+            columns["lon"].append(lon)
+    return pa.table(columns, schema=PORT_SCHEMA)
+
+
+@dataclass
+class DetectResult:
+    """Events plus what each stage did."""
+
+    events: list[Event]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DetectInput:
+    """What the detectors read: positions, identities, ports and the watchlist."""
+
+    positions: pa.Table
+    identities: pa.Table
+    ports: pa.Table
+    watchlist: Watchlist | None = None
+
+
+class _Timer:
+    """Runs stages (tables to materialise, then an optional final query) and times them."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+
+    def stage(
+        self, engine: Engine, name: str, tables: list[tuple[str, str]], final: str | None
+    ) -> list[dict[str, Any]]:
+        start = time.perf_counter()
+        for table, sql in tables:
+            engine.create(table, sql)
+        result = rows(engine, final) if final is not None else []
+        self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+        return result
+
+
+def detect(
+    engine: Engine,
+    data: DetectInput,
+    *,
+    config: DetectConfig | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    detectors: tuple[str, ...] = ALL_DETECTORS,
+) -> DetectResult:
+    """All events in [start, end) (epoch s; None = unbounded) on one engine."""
+    cfg = config or DetectConfig()
+    timer = _Timer()
+    engine.register("raw_positions", data.positions)
+    engine.register("identities", data.identities)
+    engine.register("ports", data.ports)
+    conds = ["TRUE"]
+    if start is not None:
+        conds.append(f"ts >= {int(start)}")
+    if end is not None:
+        conds.append(f"ts < {int(end)}")
+    clean_sql = [
+        ("positions_flagged", sql_clean.flagged_sql(cfg.clean, " AND ".join(conds))),
+        ("positions_seg", sql_clean.segmented_sql(cfg.clean)),
+    ]
+    timer.stage(engine, "clean", clean_sql, None)
+    bounds = rows(engine, "SELECT count(*) AS n, min(ts) AS t0, max(ts) AS t1 FROM positions_seg")
+    n, t0, t1 = bounds[0]["n"], bounds[0]["t0"], bounds[0]["t1"]
+    stats: dict[str, Any] = {"positions_in": data.positions.num_rows, "positions_clean": n}
+    summary = timer.stage(engine, "identity", [], sql_identity.identity_summary_sql())
+    found: dict[str, list[dict[str, Any]]] = {k: [] for k in ALL_DETECTORS}
+    jumps: list[dict[str, Any]] = []
+    if n == 0:
+        return DetectResult([], {**stats, "stages_s": timer.stages})
+    wanted = set(detectors)
+    if wanted & {"encounter", "dark_sts"}:
+        p = cfg.encounter
+        found["encounter"] = timer.stage(
+            engine,
+            "encounter",
+            [
+                ("resampled", sql_events.resampled_sql(p)),
+                ("grid", sql_events.grid_sql(p)),
+                ("pairs", sql_events.pairs_sql(p)),
+                ("encounter_runs", sql_events.runs_sql(p)),
+                ("encounter_merged", sql_events.merged_sql(p)),
+            ],
+            sql_events.encounters_sql(p),
+        )
+    if wanted & {"loitering", "dark_sts"}:
+        lp = cfg.loitering
+        found["loitering"] = timer.stage(
+            engine,
+            "loitering",
+            [("loitering_raw", sql_events.loitering_sql(lp))],
+            sql_events.loitering_final_sql(lp),
+        )
+    if wanted & {"gap", "dark_sts", "port_visit"}:
+        gp = cfg.gap
+        days = max((t1 - t0) / 86400.0, 1.0)
+        found["gap"] = timer.stage(
+            engine,
+            "gap",
+            [
+                ("reception", sql_events.reception_sql(gp, days=days)),
+                ("gaps_raw", sql_events.gaps_raw_sql(gp, data_end=t1)),
+            ],
+            sql_events.gaps_sql(gp, data_end=t1),
+        )
+    if "port_visit" in wanted:
+        pp = cfg.port_visit
+        targets = [r for r in data.ports.to_pylist() if r["iso3"] in pp.countries]
+        found["port_visit"] = timer.stage(
+            engine,
+            "port_visit",
+            [("port_near", sql_events.port_near_sql(pp, targets))],
+            sql_events.port_visits_sql(pp),
+        )
+    if "identity" in wanted:
+        jumps = timer.stage(engine, "identity", [], sql_identity.jumps_sql(cfg.identity))
+    started = time.perf_counter()
+    events = assemble(
+        found, summary=summary, jumps=jumps, data=data, config=cfg, detectors=detectors
+    )
+    timer.stages["assemble"] = time.perf_counter() - started
+    stats.update(
+        stages_s={k: round(v, 4) for k, v in timer.stages.items()},
+        events=dict(Counter(e.type for e in events)),
+        data_start=t0,
+        data_end=t1,
+    )
+    return DetectResult(events, stats)
+
+
+def assemble(
+    found: dict[str, list[dict[str, Any]]],
+    *,
+    summary: list[dict[str, Any]],
+    jumps: list[dict[str, Any]],
+    data: DetectInput,
+    config: DetectConfig,
+    detectors: tuple[str, ...] = ALL_DETECTORS,
+) -> list[Event]:
+    """Events from detector rows (SQL or reference): the Python rules over small results."""
+    cfg = config
+    directory = vessel_directory(summary)
+    events: dict[str, list[Event]] = {k: [] for k in ALL_DETECTORS}
+    events["encounter"] = rows_to_events("encounter", found["encounter"], cfg.encounter, directory)
+    events["loitering"] = rows_to_events("loitering", found["loitering"], cfg.loitering, directory)
+    events["gap"] = [gap_kind(e) for e in rows_to_events("gap", found["gap"], cfg.gap, directory)]
+    if "port_visit" in detectors:
+        pp = cfg.port_visit
+        visits = [
+            port_visit_details(e, pp)
+            for e in rows_to_events("port_visit", found["port_visit"], pp, directory)
+        ]
+        ports = [r for r in data.ports.to_pylist() if r["iso3"] in pp.countries]
+        events["port_visit"] = visits + approach_then_dark(events["gap"], ports, pp)
+    if "identity" in detectors:
+        ip = cfg.identity
+        events["identity"] = rows_to_events(
+            "identity", identity_rows(jumps, summary, ip), ip, directory
+        )
+    if "dark_sts" in detectors:
+        events["dark_sts"] = dark_sts(
+            events["loitering"], events["encounter"], events["gap"], cfg.dark_sts
+        )
+    chosen = [e for k in detectors for e in events[k]]
+    flagged = flag_watchlist(chosen, data.watchlist, directory)
+    return sorted(flagged, key=lambda e: (e.start, e.key))
+
+
+def detect_windows(
+    engine: Engine,
+    data: DetectInput,
+    *,
+    window_s: int,
+    overlap_s: int,
+    config: DetectConfig | None = None,
+    detectors: tuple[str, ...] = ALL_DETECTORS,
+) -> DetectResult:
+    """Detect in overlapping windows and merge idempotently: no blind spot at window edges
+    for events shorter than `overlap_s` (choose it >= longest event + merge gap)."""
+    import pyarrow.compute as pc
+
+    ts = data.positions["ts"]
+    if data.positions.num_rows == 0:
+        return DetectResult([], {})
+    present = set(pc.unique(pc.floor(pc.divide(pc.cast(ts, pa.float64()), window_s))).to_pylist())
+    reach = -(-overlap_s // window_s)  # windows an overlap can reach into
+    chosen = sorted({int(k) + d for k in present for d in range(-reach, reach + 1)})
+    found: list[Event] = []
+    windows = 0
+    for index in chosen:  # empty stretches of time cost nothing
+        w_start = index * window_s
+        if not any(index + d in present for d in range(-reach, reach + 1)):
+            continue
+        result = detect(
+            engine,
+            data,
+            config=config,
+            start=w_start - overlap_s,
+            end=w_start + window_s + overlap_s,
+            detectors=detectors,
+        )
+        found += result.events
+        windows += 1
+    return DetectResult(merge_windows(found), {"windows": windows})

@@ -1,0 +1,124 @@
+"""What the store gives back: import reports, dataset and version info, changes.
+
+The `to_dict()` shapes of `ImportReport` and `Changes` are contracts (CLI JSON, API): change
+them only together with their tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sanctionwatch.errors import StoreError
+
+StatementRow = tuple[str, str, str, str, str, str | None, str | None]
+"""(key, entity_id, schema, prop, value, lang, original_value)"""
+
+
+class ImportRefusedError(StoreError):
+    """A new version failed validation; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of one import (or delta) into one dataset."""
+
+    dataset: str
+    version: str
+    entities: int
+    by_schema: dict[str, int]
+    issues: list[dict[str, str]]
+    unchanged: bool = False  # the same version with the same content was already stored
+    current: bool = True  # this version is now the dataset's current one (False: history)
+    statements: int = 0
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "version": self.version,
+            "entities": self.entities,
+            "by_schema": dict(self.by_schema),
+            "issues": list(self.issues),
+        }
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: str
+    entities: int
+    statements: int
+    by_schema: dict[str, int]
+    imported_at: str
+    source: str
+    format: str
+    issues: int
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    name: str
+    current_version: str | None
+    versions: list[VersionInfo] = field(default_factory=list)  # oldest first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "current_version": self.current_version,
+            "versions": [v.__dict__ for v in self.versions],
+        }
+
+
+@dataclass(frozen=True)
+class PropertyChange:
+    old: list[str]
+    new: list[str]
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {"old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """One target entity (a listed person, company, vessel...) that was added, removed or
+    modified, with the list's own reference numbers and, for modifications, what changed.
+
+    `properties` holds the entity's own changed properties; `related` holds its changed child
+    entities (Sanction, Address, Identification...), folded in so one listing is one item.
+    """
+
+    id: str
+    caption: str
+    schema: str
+    references: dict[str, list[str]]
+    properties: dict[str, PropertyChange] = field(default_factory=dict)
+    related: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "caption": self.caption,
+            "schema": self.schema,
+            "references": self.references,
+        }
+        if self.properties or self.related:
+            data["properties"] = {k: v.to_dict() for k, v in sorted(self.properties.items())}
+            data["related"] = self.related
+        return data
+
+
+@dataclass(frozen=True)
+class Changes:
+    dataset: str
+    from_version: str | None
+    to_version: str
+    added: list[ChangeItem]
+    removed: list[ChangeItem]
+    modified: list[ChangeItem]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": [i.to_dict() for i in self.added],
+            "removed": [i.to_dict() for i in self.removed],
+            "modified": [i.to_dict() for i in self.modified],
+        }
