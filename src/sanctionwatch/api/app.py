@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
@@ -35,7 +34,6 @@ log = logging.getLogger(__name__)
 
 # Our options live in `settings.extra`, i.e. as extra keys of the settings file (settings.toml).
 REFRESH_SECONDS_KEY = "api_refresh_seconds"
-INDEX_DIR_KEY = "api_index_dir"
 DEFAULT_REFRESH_SECONDS = 60.0
 
 DESCRIPTION = (
@@ -54,7 +52,9 @@ def refresh_seconds(settings: Settings) -> float:
 
 def default_screener_factory(settings: Settings) -> ScreenerFactory:
     """Index the store's current entities with the screening service (persisted index)."""
-    index_dir = Path(settings.extra.get(INDEX_DIR_KEY) or settings.home / "screening-index")
+    from sanctionwatch.screening.loader import index_dir as screening_index_dir
+
+    index_dir = screening_index_dir(settings)
 
     def build(store: StoreLike) -> ScreenerLike:
         from sanctionwatch.screening.service import Screener

@@ -107,6 +107,6 @@ def _lists(conf: Settings, *, lists: bool, screen: bool) -> tuple[Gazetteer, Scr
     if not screen:
         return gazetteer, None
     from sanctionwatch.documents.linking import build_screener
+    from sanctionwatch.screening.loader import index_dir
 
-    index_dir = Path(conf.extra.get("api_index_dir") or conf.home / "screening-index")
-    return gazetteer, build_screener(store.entities(), versions=versions, index_dir=index_dir)
+    return gazetteer, build_screener(store.entities(), versions=versions, index_dir=index_dir(conf))

@@ -1,0 +1,190 @@
+"""The registry of versioned scoring algorithms.
+
+A released algorithm is never edited in place: a change of behaviour is a new name (`sw-v2`)
+beside the old one, and `best` moves. Every result records the algorithm name and the hash of
+its parameters, so an alert can be re-explained later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from followthemoney import EntityProxy
+
+from sanctionwatch.errors import InputError
+from sanctionwatch.screening.compare import NameParams, NameScore, TokenStats, compare_names
+from sanctionwatch.screening.features import (
+    DATE_VALUES,
+    Features,
+    Qualifier,
+    compare_countries,
+    compare_dates,
+    compare_genders,
+    compare_identifiers,
+    extract_features,
+)
+
+BEST = "sw-v1"
+
+
+@dataclass(frozen=True)
+class AlgorithmInfo:
+    """What `/algorithms` shows about one algorithm."""
+
+    name: str
+    description: str
+    version: str
+    features: dict[str, float]
+    params_hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    score: float
+    explanations: dict[str, Any]
+    features: dict[str, float]
+
+
+class Algorithm(Protocol):
+    name: str
+    params_hash: str
+
+    def info(self) -> AlgorithmInfo: ...
+
+    def prepare(self, entity: EntityProxy) -> Features: ...
+
+    def compare(self, query: Features, candidate: Features, stats: TokenStats) -> Outcome: ...
+
+
+@dataclass(frozen=True)
+class SwV1Params:
+    """Weights of sw-v1 (name evidence alone tops out at `name_weight`)."""
+
+    name_weight: float = 0.9
+    weak_alias_factor: float = 0.8
+    id_bonus_with_name: float = 0.05
+    names: NameParams = field(default_factory=NameParams)
+
+
+def _hash(params: Any) -> str:
+    blob = json.dumps(asdict(params), sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+class SwV1:
+    """Rarity-weighted name alignment with script-aware variants, then qualifiers.
+
+    score = max(name_weight * name, identifier) + birth date + country + gender qualifiers,
+    clamped to [0, 1]. Equal names without any other evidence score `name_weight` (0.9), so a
+    corroborating birth date or nationality ranks a candidate above a bare namesake.
+    """
+
+    name = "sw-v1"
+    version = "1"
+
+    def __init__(self, params: SwV1Params | None = None) -> None:
+        self.params = params or SwV1Params()
+        self.params_hash = _hash(self.params)
+
+    def info(self) -> AlgorithmInfo:
+        features = {
+            "name_match": self.params.name_weight,
+            "weak_alias_match": self.params.name_weight * self.params.weak_alias_factor,
+            "identifier_match": 0.98,
+            "identifier_conflict": -0.3,
+            "country": -0.1,
+            "gender": -0.15,
+        }
+        features.update({f"birth_date:{k}": v for k, v in DATE_VALUES.items()})
+        return AlgorithmInfo(
+            name=self.name,
+            description=self.__doc__ or "",
+            version=self.version,
+            features=features,
+            params_hash=self.params_hash,
+        )
+
+    def prepare(self, entity: EntityProxy) -> Features:
+        return extract_features(entity)
+
+    def best_name(
+        self, query: Features, candidate: Features, stats: TokenStats
+    ) -> NameScore | None:
+        best: NameScore | None = None
+        for weak, cnames in ((False, candidate.names), (True, candidate.weak_names)):
+            if weak and best is not None and best.score >= self.params.weak_alias_factor:
+                break  # a weak alias cannot beat this
+            for qn in query.names:
+                for cn in cnames:
+                    if not qn.heads & cn.heads and not (
+                        qn.korean is not None
+                        and cn.korean is not None
+                        and qn.korean.plausible
+                        and cn.korean.plausible
+                    ):
+                        continue  # no part can align (see `name_heads`)
+                    result = compare_names(qn, cn, stats=stats, params=self.params.names)
+                    if weak:
+                        result.score *= self.params.weak_alias_factor
+                        result.method = f"weak-alias:{result.method}"
+                    if best is None or result.score > best.score:
+                        best = result
+                        if best.score >= 1.0:
+                            return best
+        return best
+
+    def compare(self, query: Features, candidate: Features, stats: TokenStats) -> Outcome:
+        explanations: dict[str, Any] = {}
+        features: dict[str, float] = {}
+        name = self.best_name(query, candidate, stats)
+        name_score = name.score if name is not None else 0.0
+        features["name_match"] = round(name_score, 4)
+        if name is not None:
+            explanations["name_match"] = name.explain()
+        base = self.params.name_weight * name_score
+        ids = compare_identifiers(query.identifiers, candidate.identifiers)
+        if ids is not None:
+            if ids.score > 0:
+                features["identifier_match"] = ids.score
+                boost = self.params.id_bonus_with_name * name_score
+                base = max(base, ids.score) + boost
+            else:
+                features["identifier_conflict"] = ids.conflict
+                base += ids.conflict
+            explanations["identifier"] = {
+                "score": ids.score or ids.conflict,
+                "detail": ids.detail,
+            }
+        if base > 0:
+            qualifiers: list[Qualifier | None] = [
+                compare_dates(query.birth_dates, candidate.birth_dates),
+                compare_countries(query.countries, candidate.countries),
+                compare_genders(query.genders, candidate.genders),
+            ]
+            for qual in qualifiers:
+                if qual is None:
+                    continue
+                base += qual.value
+                features[qual.name] = qual.value
+                explanations[qual.name] = {"score": qual.value, "detail": qual.detail}
+        score = round(min(1.0, max(0.0, base)), 4)
+        return Outcome(score=score, explanations=explanations, features=features)
+
+
+ALGORITHMS: dict[str, Algorithm] = {SwV1.name: SwV1()}
+
+
+def get_algorithm(name: str) -> Algorithm:
+    """The algorithm called `name` (`best` is the current default)."""
+    key = BEST if name == "best" else name
+    try:
+        return ALGORITHMS[key]
+    except KeyError:
+        known = ", ".join(["best", *sorted(ALGORITHMS)])
+        raise InputError(f"unknown algorithm {name!r}; known: {known}") from None
