@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -59,9 +60,13 @@ def default_screener_factory(settings: Settings) -> ScreenerFactory:
     def build(store: StoreLike) -> ScreenerLike:
         from sanctionwatch.screening.service import Screener
 
-        return Screener.build(
+        screener = Screener.build(
             store.entities(), versions=store.current_versions(), index_dir=index_dir
         )
+        # Compute matching features off the request path, so no early query pays for them;
+        # the feature cache is idempotent, so a query racing the warm-up is still correct.
+        threading.Thread(target=screener.warm, name="screener-warm", daemon=True).start()
+        return screener
 
     return build
 
