@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from followthemoney import EntityProxy
@@ -294,3 +295,20 @@ def test_concurrent_imports_wait_for_each_other(store_url: str) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(run, ["list_a", "list_b"]))
     assert results == ["2026-03-01", "2026-03-01"]
+
+
+def test_schema_version_1_store_is_upgraded_in_place(tmp_path: Path) -> None:
+    """Version 2 only added the reverse-reference index: a version 1 store gets it on open."""
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    with open_store(url) as store, store.engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_store_statement_ref"))
+        conn.execute(text("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'"))
+    with open_store(url) as store, store.engine.connect() as conn:
+        version = conn.execute(
+            text("SELECT value FROM store_meta WHERE key = 'schema_version'")
+        ).scalar()
+        indexes = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))
+        assert version == "2"
+        assert "ix_store_statement_ref" in {row[0] for row in indexes}

@@ -15,7 +15,10 @@ version columns use the "C" collation: byte order, whatever the database's local
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import (
+    BindParameter,
     Column,
     ColumnElement,
     Index,
@@ -25,16 +28,43 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     or_,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 """Bump when the tables change; `open_store` refuses a database of another version."""
 
 # Byte-order comparison for version strings on PostgreSQL; SQLite's default is byte order.
 VersionString = String(64).with_variant(String(64, collation="C"), "postgresql")
 
 metadata = MetaData()
+
+
+@cache
+def entity_prop_names() -> tuple[str, ...]:
+    """Names of the properties that reference entities, in any FtM schema (sorted)."""
+    from followthemoney import model
+
+    names = {
+        prop.name
+        for schema in model.schemata.values()
+        for prop in schema.properties.values()
+        if prop.type.name == "entity"
+    }
+    return tuple(sorted(names))
+
+
+def ref_props() -> BindParameter[list[str]]:
+    """The entity-reference property names as inline literals, for `prop IN (...)`.
+
+    The reference index is partial on exactly this list; SQLite (and PostgreSQL) use a partial
+    index only when the query repeats its condition, and SQLite does not match a bound
+    parameter against a literal, so the names are rendered into the SQL (they are model
+    constants, not user input).
+    """
+    return bindparam("ref_props", list(entity_prop_names()), expanding=True, literal_execute=True)
+
 
 meta_table = Table(
     "store_meta",
@@ -87,6 +117,20 @@ statement_table = Table(
     # import (entity_id, dataset, key by equality). Rows are inserted in
     # entity id order, so both indexes grow mostly at their ends.
     Index("ix_store_statement_entity", "entity_id", "dataset", "key"),
+)
+
+# Reverse references (who points at entity X: its Sanctions, Identifications, Addresses'
+# owners...) by value, for the nested view and changes. Partial on the entity-typed
+# properties: ids are short, every other value (names, long notes) stays out of it, which
+# keeps it small and under PostgreSQL's b-tree entry size limit. If FtM adds a reference
+# property, stores created before keep working; their lookups just stop using this index
+# until the store is rebuilt. (Schema version 2 added it.)
+Index(
+    "ix_store_statement_ref",
+    statement_table.c.value,
+    statement_table.c.dataset,
+    sqlite_where=statement_table.c.prop.in_(entity_prop_names()),
+    postgresql_where=statement_table.c.prop.in_(entity_prop_names()),
 )
 
 STATEMENT_COLUMNS = (

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from followthemoney import EntityProxy, model
 from followthemoney.exc import InvalidData
-from sqlalchemy import ColumnElement, Connection, Engine, and_, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, and_, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from sanctionwatch.errors import Problem, StoreError
@@ -82,6 +82,16 @@ class Store:
                     conn.execute(
                         insert(meta_table).values(key="schema_version", value=SCHEMA_VERSION)
                     )
+                elif stored == "1":
+                    # 1 -> 2 only added an index: build it in place rather than refuse the store.
+                    for index in statement_table.indexes:
+                        index.create(conn, checkfirst=True)
+                    conn.execute(
+                        update(meta_table)
+                        .where(meta_table.c.key == "schema_version")
+                        .values(value=SCHEMA_VERSION)
+                    )
+                    stored = SCHEMA_VERSION
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the store at {self.url}: {exc}") from exc
         if stored is not None and stored != SCHEMA_VERSION:
