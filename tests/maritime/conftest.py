@@ -79,3 +79,29 @@ def synthetic_rows(seed: int) -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def synthetic(ports: pa.Table) -> Iterator[DetectInput]:
     yield DetectInput(positions_table(synthetic_rows(SEED)), IDENTITY_SCHEMA.empty_table(), ports)
+
+
+# Small-data Spark: interpreted expressions instead of compiling Java for every query
+# (NO_CODEGEN, no whole-stage codegen), no adaptive re-planning, and a JVM that only uses the
+# quick C1 compiler and the serial GC. Test inputs are thousands of rows, so compiling is the
+# cost; these settings roughly halve JVM start and cut the first detector run about threefold.
+SPARK_TEST_CONF = {
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+    "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.default.parallelism": "2",
+}
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """The one SparkSession of the test session: local[2], 2 shuffle partitions, no UI."""
+    pytest.importorskip("pyspark")
+    from sanctionwatch.engine.spark_engine import local_session
+
+    session = local_session(master="local[2]", shuffle_partitions=2, conf=SPARK_TEST_CONF)
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -1,9 +1,14 @@
-"""Spark (local mode) gives the same events as DuckDB and the reference: one small real slice
-and the seeded synthetic set. One session for the whole test session."""
+"""Spark (local mode) gives the same events as DuckDB and the reference.
+
+One input covers every detector (the seeded synthetic set, a real GFW identity slice, the
+Danish close pass and a synthetic call at a DPRK port), and each engine runs all detectors
+on it once: Spark jobs, not rows, are what a test pays for. The session is the session-scoped
+`spark` fixture of `conftest.py`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
 from typing import Any
 
 import pyarrow as pa
@@ -12,72 +17,115 @@ import pytest
 from sanctionwatch.engine.duckdb_engine import DuckDBEngine
 from sanctionwatch.maritime.pipeline import DetectInput, detect
 from sanctionwatch.maritime.reference import detect_reference
-from tests.maritime.conftest import SEED, real_input
+from sanctionwatch.maritime.synthetic import KN_MS, move, positions_table
+from tests.maritime.conftest import MIDNIGHT, SEED, real_input
 from tests.maritime.parity import normalise
 
 pytestmark = pytest.mark.spark
 
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
-    pytest.importorskip("pyspark")
-    from sanctionwatch.engine.spark_engine import local_session
-
-    # small-data settings: no adaptive re-planning, no whole-stage code generation
-    session = local_session(
-        master="local[2]",
-        shuffle_partitions=1,
-        conf={
-            "spark.sql.adaptive.enabled": "false",
-            "spark.sql.codegen.wholeStage": "false",
-            "spark.ui.showConsoleProgress": "false",
-        },
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
+HAEJU = (38.0, 125.7)  # HAEJU HANG in the World Port Index (PRK)
+DPRK_MMSI = 445000001
 
 
-def test_spark_equals_duckdb_and_reference(
-    spark: Any, synthetic: DetectInput, ports: pa.Table
-) -> None:
-    from sanctionwatch.engine.spark_engine import SparkEngine
+def port_call_rows(rng: random.Random) -> list[dict[str, Any]]:
+    """A DPRK-flagged vessel sails 4 h at 10 kn towards Haeju, lies 1 km off it for 6 h at
+    0.1 kn, then leaves the way it came: a port visit (with a stop) and a MID-445 identity."""
+    rows = []
+    bearing = rng.uniform(150, 210)  # comes from the south
+    lat0, lon0 = move(*HAEJU, bearing, 1000)
+    start = MIDNIGHT - 10 * 3600
+    for t in range(start - 4 * 3600, start + 10 * 3600, 300):
+        if t < start:
+            lat, lon, sog = *move(lat0, lon0, bearing, 10 * KN_MS * (start - t)), 10.0
+        elif t <= start + 6 * 3600:
+            lat, lon, sog = *move(lat0, lon0, bearing + 90, 0.1 * KN_MS * (t - start)), 0.1
+        else:
+            lat, lon, sog = *move(lat0, lon0, bearing, 10 * KN_MS * (t - start - 6 * 3600)), 10.0
+        rows.append({"mmsi": DPRK_MMSI, "ts": t, "lat": lat, "lon": lon, "sog": sog})
+    return rows
 
+
+@pytest.fixture(scope="module")
+def mixed(synthetic: DetectInput, ports: pa.Table) -> DetectInput:
     print(f"seed = {SEED}")
     real = real_input(
         ports, "gfw_segment/regression/regr_567000000.json.gz", "dma/ais-close-approach-wgs84.csv"
     )
-    # one run over both inputs keeps the Spark job count (and test time) down
-    data = DetectInput(
-        pa.concat_tables([synthetic.positions, real.positions]),
-        real.identities,
-        ports,
-    )
-    engine = SparkEngine(spark)
+    visit = positions_table(port_call_rows(random.Random(SEED)))
+    positions = pa.concat_tables([synthetic.positions, real.positions, visit])
+    return DetectInput(positions, real.identities, ports)
+
+
+@pytest.fixture(scope="module")
+def on_engines(spark: Any, mixed: DetectInput) -> dict[str, list[str]]:
+    """Normalised events of one all-detector run on each engine, and of the reference."""
+    from sanctionwatch.engine.spark_engine import SparkEngine
+
+    engine = SparkEngine(spark, checkpoint=True)
     try:
-        on_spark = detect(engine, data)
+        on_spark = detect(engine, mixed)
     finally:
         engine.close()
-    on_duckdb = detect(DuckDBEngine(), data)
-    assert any(e.type == "encounter" for e in on_duckdb.events)
-    assert any(e.type == "identity" for e in on_duckdb.events)
-    assert normalise(on_spark.events) == normalise(on_duckdb.events)
-    assert normalise(on_duckdb.events) == normalise(detect_reference(data).events)
+    return {
+        "spark": normalise(on_spark.events),
+        "duckdb": normalise(detect(DuckDBEngine(threads=2), mixed).events),
+        "reference": normalise(detect_reference(mixed).events),
+    }
+
+
+def test_spark_equals_duckdb(on_engines: dict[str, list[str]]) -> None:
+    assert on_engines["spark"] == on_engines["duckdb"]
+
+
+def test_duckdb_equals_reference(on_engines: dict[str, list[str]]) -> None:
+    assert on_engines["duckdb"] == on_engines["reference"]
 
 
 @pytest.mark.parametrize(
-    ("a", "b"),
+    "needle",
     [
-        pytest.param(0, 1200, id="multiple"),
-        pytest.param(0, 1000, id="not-a-multiple"),
-        pytest.param(0, 100, id="shorter-than-step"),
-        pytest.param(600, 600, id="empty"),
-        pytest.param(700, 600, id="reversed"),
+        pytest.param('"type": "encounter"', id="encounter"),
+        pytest.param('"type": "loitering"', id="loitering"),
+        pytest.param('"type": "gap"', id="gap"),
+        pytest.param('"type": "dark_sts"', id="dark-sts"),
+        pytest.param('"type": "port_visit"', id="port-visit"),
+        pytest.param('"kind": "shared_or_spoofed_mmsi"', id="identity-shared-mmsi"),
+        pytest.param('"kind": "placeholder_imo"', id="identity-placeholder-imo"),
+        pytest.param('"kind": "dprk_flag"', id="identity-dprk-flag"),
     ],
 )
-def test_range_shim_matches_duckdb(spark: Any, a: int, b: int) -> None:
+def test_spark_run_covers_every_detector(on_engines: dict[str, list[str]], needle: str) -> None:
+    """Parity means something only if each detector produced events on Spark."""
+    assert any(needle in e for e in on_engines["spark"])
+
+
+RANGE_CASES = {
+    "multiple": (0, 1200),
+    "not-a-multiple": (0, 1000),
+    "shorter-than-step": (0, 100),
+    "empty": (600, 600),
+    "reversed": (700, 600),
+}
+
+
+@pytest.fixture(scope="module")
+def range_on_spark(spark: Any) -> dict[str, list[int]]:
+    """Every range-shim case in one Spark query (one job, not one per case)."""
     from sanctionwatch.engine.spark_engine import SparkEngine
 
+    sql = " UNION ALL ".join(
+        f"SELECT '{name}' AS name, unnest(range({a}, {b}, 600)) AS x"
+        for name, (a, b) in RANGE_CASES.items()
+    )
+    found: dict[str, list[int]] = {name: [] for name in RANGE_CASES}
+    for row in SparkEngine(spark).arrow(sql).to_pylist():
+        found[row["name"]].append(int(row["x"]))
+    return {name: sorted(xs) for name, xs in found.items()}
+
+
+@pytest.mark.parametrize("name", list(RANGE_CASES))
+def test_range_shim_matches_duckdb(range_on_spark: dict[str, list[int]], name: str) -> None:
+    a, b = RANGE_CASES[name]
     sql = f"SELECT unnest(range({a}, {b}, 600)) AS x"
     expected = DuckDBEngine().arrow(sql).column("x").to_pylist()
-    got = SparkEngine(spark).arrow(sql).column("x").to_pylist()
-    assert [int(v) for v in got] == expected == list(range(a, b, 600))
+    assert range_on_spark[name] == expected == list(range(a, b, 600))

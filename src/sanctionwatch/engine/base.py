@@ -24,6 +24,9 @@ class Engine(Protocol):
     def create(self, name: str, select_sql: str) -> None:
         """Materialise `select_sql` (DuckDB dialect) as table or view `name`."""
 
+    def view(self, name: str, select_sql: str) -> None:
+        """Name `select_sql` (DuckDB dialect) without computing it: for a stage read once."""
+
     def arrow(self, select_sql: str) -> pa.Table:
         """Run `select_sql` (DuckDB dialect) and return the result as Arrow."""
 

@@ -11,12 +11,17 @@ from sanctionwatch.engine.sql import Dialect
 
 
 class DuckDBEngine:
-    """An in-memory DuckDB connection; tables are materialised as TEMP TABLEs."""
+    """An in-memory DuckDB connection; tables are materialised as TEMP TABLEs.
+
+    Insertion order is not preserved: every query that needs an order says ORDER BY (or a
+    window's ORDER BY), and dropping the guarantee lets DuckDB skip order-keeping work.
+    """
 
     dialect: Dialect = "duckdb"
 
     def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
         self.con: Any = duckdb.connect(":memory:")
+        self.con.execute("SET preserve_insertion_order = false")
         if threads is not None:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit is not None:
@@ -29,6 +34,9 @@ class DuckDBEngine:
 
     def create(self, name: str, select_sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select_sql}")
+
+    def view(self, name: str, select_sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {select_sql}")
 
     def arrow(self, select_sql: str) -> pa.Table:
         result = self.con.sql(select_sql).to_arrow_table()

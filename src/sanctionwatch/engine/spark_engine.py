@@ -36,14 +36,24 @@ def local_session(
 
 
 class SparkEngine:
-    """Runs DuckDB-dialect SELECTs on a SparkSession through `render`."""
+    """Runs DuckDB-dialect SELECTs on a SparkSession through `render`.
+
+    `create` caches a stage (lazily; lost partitions are recomputed from lineage). With
+    `checkpoint=True` it computes the stage at once and cuts its lineage instead
+    (`localCheckpoint`), so later queries plan against a small leaf, not the whole chain of
+    stages: measured here 25-40 % faster on small inputs (tests), but a lost executor
+    then loses the stage, so it is not the default for cluster runs.
+    """
 
     dialect: Dialect = "spark"
 
-    def __init__(self, spark: Any | None = None, *, shuffle_partitions: int = 4) -> None:
+    def __init__(
+        self, spark: Any | None = None, *, shuffle_partitions: int = 4, checkpoint: bool = False
+    ) -> None:
         self.spark = (
             spark if spark is not None else local_session(shuffle_partitions=shuffle_partitions)
         )
+        self.checkpoint = checkpoint
         self._cached: list[Any] = []
 
     def register(self, name: str, table: pa.Table) -> None:
@@ -51,9 +61,13 @@ class SparkEngine:
         df.createOrReplaceTempView(name)
 
     def create(self, name: str, select_sql: str) -> None:
-        df = self.spark.sql(render(select_sql, "spark")).cache()
+        df = self.spark.sql(render(select_sql, "spark"))
+        df = df.localCheckpoint(eager=True) if self.checkpoint else df.cache()
         self._cached.append(df)
         df.createOrReplaceTempView(name)
+
+    def view(self, name: str, select_sql: str) -> None:
+        self.spark.sql(render(select_sql, "spark")).createOrReplaceTempView(name)
 
     def arrow(self, select_sql: str) -> pa.Table:
         result = self.spark.sql(render(select_sql, "spark")).toArrow()

@@ -53,10 +53,26 @@ def _kn(dist: float, dt: int, p: CleanParams) -> float:
     return dist / NM_KM * 3600.0 / max(dt, p.min_dt_s)
 
 
+def _candidate(track: list[Row], i: int, p: CleanParams) -> bool:
+    """Report i is impossible from both neighbours while they agree with each other."""
+    if not 0 < i < len(track) - 1:
+        return False
+    a, r, b = track[i - 1], track[i], track[i + 1]
+    return (
+        _kn(haversine_km(a["lat"], a["lon"], r["lat"], r["lon"]), r["ts"] - a["ts"], p)
+        > p.max_knots
+        and _kn(haversine_km(r["lat"], r["lon"], b["lat"], b["lon"]), b["ts"] - r["ts"], p)
+        > p.max_knots
+        and _kn(haversine_km(a["lat"], a["lon"], b["lat"], b["lon"]), b["ts"] - a["ts"], p)
+        <= p.max_knots
+    )
+
+
 def clean(
     raw: Iterable[Row], p: CleanParams, start: int | None = None, end: int | None = None
 ) -> tuple[list[P], dict[int, int]]:
-    """(segmented positions, spikes per MMSI)."""
+    """(segmented positions, spikes per MMSI). A spike is a candidate (see `_candidate`)
+    whose previous report is not one; runs of candidates stay, as jumps."""
     best: dict[tuple[int, int], Row] = {}
     for r in raw:
         if not (-90 <= r["lat"] <= 90 and -180 <= r["lon"] <= 180):
@@ -77,24 +93,12 @@ def clean(
     out: list[P] = []
     spikes: dict[int, int] = {}
     for mmsi, track in tracks.items():
+        cand = [_candidate(track, i, p) for i in range(len(track))]
         keep = []
         for i, r in enumerate(track):
-            if 0 < i < len(track) - 1:
-                a, b = track[i - 1], track[i + 1]
-                if (
-                    _kn(haversine_km(a["lat"], a["lon"], r["lat"], r["lon"]), r["ts"] - a["ts"], p)
-                    > p.max_knots
-                    and _kn(
-                        haversine_km(r["lat"], r["lon"], b["lat"], b["lon"]), b["ts"] - r["ts"], p
-                    )
-                    > p.max_knots
-                    and _kn(
-                        haversine_km(a["lat"], a["lon"], b["lat"], b["lon"]), b["ts"] - a["ts"], p
-                    )
-                    <= p.max_knots
-                ):
-                    spikes[mmsi] = spikes.get(mmsi, 0) + 1
-                    continue
+            if cand[i] and not (i > 0 and cand[i - 1]):  # a spike: never two in a row
+                spikes[mmsi] = spikes.get(mmsi, 0) + 1
+                continue
             keep.append(r)
         spikes.setdefault(mmsi, 0)
         breaks = 0

@@ -21,6 +21,7 @@ from sanctionwatch.maritime.params import (
     LoiteringParams,
     PortVisitParams,
 )
+from sanctionwatch.maritime.sql_clean import SEG_FACTOR, STEP_KM, STEP_S
 
 KM_PER_DEG = 111.0  # a little under the real 111.19, so bands are never too narrow
 
@@ -44,40 +45,53 @@ GROUP BY {key}"""
 
 
 def resampled_sql(p: EncounterParams) -> str:
+    """Reports on the fixed time grid. The next report of the same segment (`nts`, ... where
+    `nbrk = 0`) comes from `positions_seg`, so this is a projection, not a window pass."""
     g = _lit(p.grid_s)
     return f"""
-SELECT seg, mmsi, gt AS t,
-  lat + (lat1 - lat) * (gt - ts) / (ts1 - ts) AS lat,
-  lon + (lon1 - lon) * (gt - ts) / (ts1 - ts) AS lon
+SELECT mmsi, gt AS t,
+  lat + (nlat - lat) * (gt - ts) / (nts - ts) AS lat,
+  lon + (nlon - lon) * (gt - ts) / (nts - ts) AS lon
 FROM (
-  SELECT seg, mmsi, ts, lat, lon, ts1, lat1, lon1,
-    unnest(range(CAST(ceil(ts / {g}.0) * {g} AS BIGINT), ts1, {g})) AS gt
-  FROM (
-    SELECT seg, mmsi, ts, lat, lon,
-      lead(ts) OVER (PARTITION BY seg ORDER BY ts) AS ts1,
-      lead(lat) OVER (PARTITION BY seg ORDER BY ts) AS lat1,
-      lead(lon) OVER (PARTITION BY seg ORDER BY ts) AS lon1
-    FROM positions_seg
-  ) p
-  WHERE ts1 IS NOT NULL AND ts1 - ts < {_lit(p.max_interp_gap_s)}
+  SELECT mmsi, ts, lat, lon, nts, nlat, nlon,
+    unnest(range(CAST(ceil(ts / {g}.0) * {g} AS BIGINT), nts, {g})) AS gt
+  FROM positions_seg
+  WHERE nbrk = 0 AND nts - ts < {_lit(p.max_interp_gap_s)}
 ) g"""
 
 
 def grid_sql(p: EncounterParams) -> str:
+    """Grid points with their segment id, neighbour cell and implied speed from the previous
+    grid point of the same segment.
+
+    Segment ids come from this (small) table, not from the cleaned reports: each segment
+    break is merged into the stream of grid points as a marker (`kind` 0, sorted before a grid
+    point at the same second), so the running count of markers is the segment number, and a
+    previous element that is a marker means "first grid point of its segment"."""
     step = haversine_km("plat", "plon", "lat", "lon")
+    w = "PARTITION BY mmsi ORDER BY t, kind"
     return f"""
 SELECT seg, mmsi, t, lat, lon,
   CAST(floor(lat / {_lit(p.cell_deg)}) AS BIGINT) AS clat,
   CAST(floor(lon / {_lit(p.cell_deg)}) AS BIGINT) AS clon,
-  CASE WHEN t - pt = {_lit(p.grid_s)}
+  CASE WHEN pkind = 1 AND t - pt = {_lit(p.grid_s)}
        THEN {step} / {NM_KM} * 3600.0 / {_lit(p.grid_s)} END AS kn
 FROM (
-  SELECT seg, mmsi, t, lat, lon,
-    lag(t) OVER (PARTITION BY seg ORDER BY t) AS pt,
-    lag(lat) OVER (PARTITION BY seg ORDER BY t) AS plat,
-    lag(lon) OVER (PARTITION BY seg ORDER BY t) AS plon
-  FROM resampled
-) r"""
+  SELECT mmsi, t, lat, lon, kind,
+    mmsi * {SEG_FACTOR} + CAST(sum(CASE WHEN kind = 0 THEN 1 ELSE 0 END)
+      OVER ({w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS seg,
+    lag(kind) OVER ({w}) AS pkind,
+    lag(t) OVER ({w}) AS pt,
+    lag(lat) OVER ({w}) AS plat,
+    lag(lon) OVER ({w}) AS plon
+  FROM (
+    SELECT mmsi, t, lat, lon, 1 AS kind FROM resampled
+    UNION ALL
+    SELECT mmsi, ts AS t, CAST(NULL AS DOUBLE) AS lat, CAST(NULL AS DOUBLE) AS lon, 0 AS kind
+    FROM positions_seg WHERE brk > 0
+  ) u
+) r
+WHERE kind = 1"""
 
 
 def pairs_sql(p: EncounterParams) -> str:
@@ -145,8 +159,41 @@ WHERE n.port_km IS NULL AND e.median_kn < {_lit(p.max_median_kn)}"""
 # --- loitering ----------------------------------------------------------------------------
 
 
-def loitering_sql(p: LoiteringParams) -> str:
+def hour_buckets_sql(p: LoiteringParams) -> str:
+    """One row per (segment, hour): time span, reports, distance and time moved, position sums.
+
+    Segment ids come from the (small) bucket table rather than from every report: `sub`
+    numbers the breaks within an hour (a window over the rare hours that hold a break), and
+    a running count of the bucket rows that start with a break gives the segment number."""
     b = _lit(p.bucket_s)
+    hour = f"CAST(floor(ts / {b}.0) AS BIGINT)"
+    moves = f"SELECT mmsi, ts, lat, lon, brk, {STEP_KM} AS km, {STEP_S} AS dt, {hour} AS h"
+    break_hours = f"SELECT DISTINCT mmsi, {hour} AS h FROM positions_seg WHERE brk > 0"
+    return f"""
+SELECT mmsi, h, t0, t1, n, km, dt, slat, slon,
+  mmsi * {SEG_FACTOR} + CAST(sum(CASE WHEN sub > 0 THEN 1 ELSE 0 END)
+    OVER (PARTITION BY mmsi ORDER BY h, sub ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+    AS BIGINT) AS seg
+FROM (
+  SELECT mmsi, h, sub, min(ts) AS t0, max(ts) AS t1, count(*) AS n, sum(km) AS km,
+    sum(dt) AS dt, sum(lat) AS slat, sum(lon) AS slon
+  FROM (
+    SELECT m.mmsi, m.ts, m.lat, m.lon, m.km, m.dt, m.h, 0 AS sub
+    FROM ({moves} FROM positions_seg) m
+    LEFT JOIN ({break_hours}) x ON m.mmsi = x.mmsi AND m.h = x.h
+    WHERE x.mmsi IS NULL
+    UNION ALL
+    SELECT mmsi, ts, lat, lon, km, dt, h,
+      sum(CASE WHEN brk > 0 THEN 1 ELSE 0 END) OVER (PARTITION BY mmsi, h ORDER BY ts
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS sub
+    FROM ({moves} FROM positions_seg) m2
+    WHERE EXISTS (SELECT 1 FROM ({break_hours}) y WHERE y.mmsi = m2.mmsi AND y.h = m2.h)
+  ) r
+  GROUP BY mmsi, h, sub
+) g"""
+
+
+def loitering_sql(p: LoiteringParams) -> str:
     inner = f"""
 SELECT seg, mmsi, h, t0, t1, n, km, dt, slat, slon,
   sum(CASE WHEN h - ph = 1 THEN 0 ELSE 1 END)
@@ -154,12 +201,7 @@ SELECT seg, mmsi, h, t0, t1, n, km, dt, slat, slon,
 FROM (
   SELECT seg, mmsi, h, t0, t1, n, km, dt, slat, slon,
     lag(h) OVER (PARTITION BY seg ORDER BY h) AS ph
-  FROM (
-    SELECT seg, min(mmsi) AS mmsi, CAST(floor(ts / {b}.0) AS BIGINT) AS h,
-      min(ts) AS t0, max(ts) AS t1, count(*) AS n, sum(step_km) AS km, sum(step_s) AS dt,
-      sum(lat) AS slat, sum(lon) AS slon
-    FROM positions_seg GROUP BY seg, CAST(floor(ts / {b}.0) AS BIGINT)
-  ) hb
+  FROM ({hour_buckets_sql(p)}) hb
   WHERE dt > 0 AND km / {NM_KM} * 3600.0 / dt < {_lit(p.max_kn)}
 ) s"""
     events = f"""
@@ -184,21 +226,31 @@ WHERE n.port_km IS NULL"""
 
 
 def gaps_raw_sql(p: GapParams, *, data_end: int) -> str:
+    """Gaps from the next report (computed while cleaning), with `n_before`, the reports in
+    the `before_window_s` up to the gap's start. Gaps are rare, so the count is a join on
+    (mmsi, time bucket of `before_window_s`) rather than a window over every report."""
     c = _lit(p.reception_cell_deg)
-    return f"""
-SELECT mmsi, ts AS start_t, nts AS end_t, lat, lon, nlat, nlon, cog, sog, n_before,
-  CAST(floor(lat / {c}) AS BIGINT) AS clat, CAST(floor(lon / {c}) AS BIGINT) AS clon
-FROM (
-  SELECT mmsi, ts, lat, lon, cog, sog,
-    lead(ts) OVER (PARTITION BY mmsi ORDER BY ts) AS nts,
-    lead(lat) OVER (PARTITION BY mmsi ORDER BY ts) AS nlat,
-    lead(lon) OVER (PARTITION BY mmsi ORDER BY ts) AS nlon,
-    count(*) OVER (PARTITION BY mmsi ORDER BY ts
-                   RANGE BETWEEN {_lit(p.before_window_s)} PRECEDING AND CURRENT ROW) AS n_before
-  FROM positions_seg
-) w
+    w = _lit(p.before_window_s)
+    bucket = f"CAST(floor(ts / {w}.0) AS BIGINT)"
+    gaps = f"""
+SELECT mmsi, ts AS start_t, nts AS end_t, lat, lon, nlat, nlon, cog, sog
+FROM positions_seg
 WHERE (nts IS NOT NULL AND nts - ts >= {_lit(p.min_gap_s)})
    OR (nts IS NULL AND {_lit(data_end)} - ts >= {_lit(p.min_gap_s)})"""
+    return f"""
+SELECT g.mmsi, g.start_t, g.end_t, g.lat, g.lon, g.nlat, g.nlon, g.cog, g.sog, n.n_before,
+  CAST(floor(g.lat / {c}) AS BIGINT) AS clat, CAST(floor(g.lon / {c}) AS BIGINT) AS clon
+FROM ({gaps}) g
+JOIN (
+  SELECT k.mmsi, k.start_t, count(*) AS n_before
+  FROM (
+    SELECT mmsi, start_t, CAST(floor(start_t / {w}.0) AS BIGINT) + d AS hb
+    FROM ({gaps}) g0, (SELECT unnest([-1, 0]) AS d) x
+  ) k
+  JOIN positions_seg s ON s.mmsi = k.mmsi AND {bucket} = k.hb
+  WHERE s.ts BETWEEN k.start_t - {w} AND k.start_t
+  GROUP BY k.mmsi, k.start_t
+) n ON g.mmsi = n.mmsi AND g.start_t = n.start_t"""
 
 
 def reception_sql(p: GapParams, *, days: float) -> str:
