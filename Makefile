@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint venv dev-venv
+.PHONY: run test lint venv dev-venv bench-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,11 @@ lint: dev-venv
 
 test: lint
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The screening benchmarks compare against nomenklatura's logic-v2, whose pins conflict with
+# the main environment (it downgrades duckdb), so it gets a venv of its own.
+BENCH_VENV := .venv-bench
+bench-venv:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet -e '.[bench]'

@@ -125,6 +125,9 @@ def _cell(value: object) -> str:
         return ""
     if hasattr(value, "strftime"):
         return str(value.strftime("%d/%m/%Y"))
+    if isinstance(value, float) and value.is_integer():
+        # calamine gives every number as a float; openpyxl gave whole numbers as int.
+        return str(int(value))
     return str(value).strip()
 
 
@@ -150,7 +153,7 @@ def _is_xlsx(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
-# What openpyxl raises on a damaged workbook: it has no exception tree of its own.
+# What a damaged workbook can raise besides calamine's own errors.
 _XLSX_ERRORS: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile,
     zlib.error,
@@ -168,7 +171,7 @@ _XLSX_ERRORS: tuple[type[BaseException], ...] = (
 
 def _read_xlsx(file: SourceFile) -> list[list[str]]:
     # Check the archive ourselves first (bounded members, CRC, no entity declarations):
-    # openpyxl trusts its input.
+    # the reader trusts its input.
     try:
         members = unzip_members(file.data, file.name)
     except _XLSX_ERRORS as exc:  # safe.unzip_members lets zlib.error/ValueError through
@@ -178,19 +181,30 @@ def _read_xlsx(file: SourceFile) -> list[list[str]]:
     for member, content in members.items():
         if b"<!ENTITY" in content[:65536]:
             raise ParseError([Problem(file.name, member, "", "", "XML entities are refused")])
-    # openpyxl is imported here: it is slow to import and only this format needs it.
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    # calamine (Rust) reads the sheet about five times faster than openpyxl and gives the
+    # same cell values; it is imported here since only this format needs it.
+    import python_calamine
 
+    calamine_errors: tuple[type[BaseException], ...] = (
+        python_calamine.CalamineError,
+        python_calamine.PasswordError,
+        python_calamine.WorksheetNotFound,
+        python_calamine.XmlError,
+        python_calamine.ZipError,
+    )
     try:
-        book = load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(file.data))
         try:
-            sheet = book["Data"] if "Data" in book.sheetnames else book.worksheets[0]
-            return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            names = book.sheet_names
+            sheet = (
+                book.get_sheet_by_name("Data") if "Data" in names else book.get_sheet_by_index(0)
+            )
+            grid = sheet.to_python(skip_empty_area=False)
         finally:
             book.close()
-    except (InvalidFileException, *_XLSX_ERRORS) as exc:
+    except (*calamine_errors, *_XLSX_ERRORS) as exc:
         raise ParseError([Problem(file.name, "", "", "", f"not a readable xlsx: {exc}")]) from exc
+    return [[_cell(v) for v in row] for row in grid]
 
 
 def _read_csv(file: SourceFile) -> list[list[str]]:

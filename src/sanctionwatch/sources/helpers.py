@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 from followthemoney import EntityProxy, model, registry
@@ -26,6 +27,7 @@ __all__ = [
     "add_note",
     "add_value",
     "clean_text",
+    "clean_url",
     "dedupe_entities",
     "hash_id",
     "make_address",
@@ -175,9 +177,13 @@ def _iso(year: int, month: int | None = None, day: int | None = None) -> str | N
         return None
     if day is None:
         return f"{year:04d}-{month:02d}"
-    text = f"{year:04d}-{month:02d}-{day:02d}"
-    # FtM's date type checks the calendar (no 31 Feb).
-    return text if registry.date.clean(text) == text else None
+    # The calendar check FtM's date type makes (no 31 Feb), without its parser: the same
+    # answer (checked for every day of 1890-2034 and sample years), a tenth of the time.
+    try:
+        date(year, month, day)
+    except ValueError:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 @lru_cache(maxsize=65536)
@@ -403,9 +409,10 @@ def make_address(
 # ---------------------------------------------------------------------------------- sanctions
 
 
-@lru_cache(maxsize=256)
-def _clean_url(url: str) -> str | None:
-    # A list has one or two source URLs: clean them once, not once per sanction.
+@lru_cache(maxsize=4096)
+def clean_url(url: str) -> str | None:
+    """FtM's URL cleaning, cached: lists repeat a few source URLs on every record, and
+    `entity.add(prop, url)` would clean each again (rigour's URL parsing is slow)."""
     return registry.url.clean(url)
 
 
@@ -446,7 +453,7 @@ def make_sanction(
         sanction.add("authorityId", reference)
     if reason:
         sanction.add("reason", reason)
-    if source_url and (url := _clean_url(source_url)) is not None:
+    if source_url and (url := clean_url(source_url)) is not None:
         sanction.add("sourceUrl", url, cleaned=True)
     if listing_date:
         if log is not None:

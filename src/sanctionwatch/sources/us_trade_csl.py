@@ -29,6 +29,7 @@ from sanctionwatch.sources.helpers import (
     add_imo,
     add_value,
     clean_text,
+    clean_url,
     hash_id,
     make_address,
     make_entity,
@@ -185,7 +186,9 @@ class _RowMapper:
             add_value(entity, prop, row["title"], self.log, loc)
         add_value(entity, "notes", row["remarks"], self.log, loc)
         for url in _split(row.get("source_information_url", "")):
-            entity.add("sourceUrl", url, quiet=True)
+            # A few distinct URLs repeat on every row: clean each once (as add() would).
+            if (cleaned := clean_url(url)) is not None:
+                entity.add("sourceUrl", cleaned, cleaned=True)
         self._person(entity, row, loc)
         self._vessel(entity, row, loc)
         for address in _split(row["addresses"]):
