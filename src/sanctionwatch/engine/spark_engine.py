@@ -5,6 +5,8 @@ Imported lazily: pyspark is the `[spark]` extra. Views are cached so each stage 
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,13 +19,20 @@ from sanctionwatch.errors import MissingExtraError
 def local_session(
     *, master: str = "local[2]", shuffle_partitions: int = 4, conf: Mapping[str, str] | None = None
 ) -> Any:
-    """A local SparkSession tuned for tests and small runs (`conf` adds settings)."""
+    """A local SparkSession tuned for tests and small runs (`conf` adds settings).
+
+    Python workers run this interpreter: with the default `python3` on PATH they would miss
+    our virtualenv, and any session created first (getOrCreate) fixes it for everyone after.
+    """
     try:
         from pyspark.sql import SparkSession
     except ModuleNotFoundError as exc:
         raise MissingExtraError("pyspark", "spark") from exc
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     builder = (
         SparkSession.builder.master(master)
+        .config("spark.pyspark.python", sys.executable)
         .appName("sanctionwatch")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.ui.enabled", "false")

@@ -8,13 +8,11 @@ holds that on real rows.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sanctionwatch.errors import MissingExtraError
+from sanctionwatch.engine.spark_engine import local_session
 from sanctionwatch.screening.batch import BatchSpec, read_table, screen_row, table_format
 from sanctionwatch.screening.service import Screener
 
@@ -23,19 +21,7 @@ _ROW = "_sw_row"
 
 def spark_session(master: str = "local[2]") -> Any:
     """A local Spark session with small shuffles (or the active one)."""
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError as exc:
-        raise MissingExtraError("pyspark", "spark") from exc
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    return (
-        SparkSession.builder.master(master)
-        .appName("sanctionwatch-screen")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
+    return local_session(master=master, shuffle_partitions=4)
 
 
 def _input_frame(spark: Any, path: Path) -> tuple[list[str], Any]:
