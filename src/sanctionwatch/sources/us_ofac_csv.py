@@ -555,7 +555,6 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
         for _, row in by_kind["comments"][1]:
             comments[row[0].strip()] = comments.get(row[0].strip(), "") + row[1]
     records: dict[str, OfacRecord] = {}
-    entities: list[EntityProxy] = []
     for line, row in sdn_rows:
         built = _sdn_row(sdn_source.name, line, row, comments, log, problems)
         if built is None:
@@ -573,17 +572,32 @@ def parse(files: Sequence[SourceFile]) -> ParsedList:
         _addresses(by_kind["add"], records, IssueLog(by_kind["add"][0].name), log)
     if "alt" in by_kind:
         _aliases(by_kind["alt"], records, log)
-    for built in records.values():
-        entities.append(built.entity)
-        entities.extend(built.extra)
+    names = ", ".join(f.name for f in files)
+    return assemble(records, dataset=DATASET, version="", log=log, source=names, format=FORMAT)
+
+
+def assemble(
+    records: dict[str, OfacRecord],
+    *,
+    dataset: str,
+    version: str,
+    log: IssueLog,
+    source: str,
+    format: str,
+) -> ParsedList:
+    """The parse result of any OFAC format: each party with its children, then the links."""
+    entities: list[EntityProxy] = []
+    for record in records.values():
+        entities.append(record.entity)
+        entities.extend(record.extra)
     entities.extend(resolve_links(records))
     return ParsedList(
-        dataset=DATASET,
-        version="",
+        dataset=dataset,
+        version=version,
         entities=dedupe_entities(entities),
         issues=log.problems,
-        source=", ".join(f.name for f in files),
-        format=FORMAT,
+        source=source,
+        format=format,
     )
 
 

@@ -22,7 +22,6 @@ from sanctionwatch.sources.base import ParsedList, SourceFile
 from sanctionwatch.sources.helpers import (
     IssueLog,
     clean_text,
-    dedupe_entities,
     make_address,
     make_entity,
     make_sanction,
@@ -33,7 +32,7 @@ from sanctionwatch.sources.us_ofac_csv import (
     OfacRecord,
     apply_feature,
     apply_identifier,
-    resolve_links,
+    assemble,
 )
 from sanctionwatch.sources.us_ofac_xml_classic import FORMAT, SOURCE_URLS, dataset_for, tag
 from sanctionwatch.sources.us_ofac_xml_enhanced import find, list_dataset
@@ -397,18 +396,8 @@ def parse_root(root: etree._Element, source: SourceFile) -> ParsedList:
         sanction.add("summary", entry["lists"])
         record.entity.add("program", entry["programs"])
         record.extra.append(sanction)
-    entities: list[EntityProxy] = []
-    for record in records.values():
-        entities.append(record.entity)
-        entities.extend(record.extra)
-    entities.extend(resolve_links(records))
-    return ParsedList(
-        dataset=dataset,
-        version=version,
-        entities=dedupe_entities(entities),
-        issues=log.problems,
-        source=source.name,
-        format=FORMAT,
+    return assemble(
+        records, dataset=dataset, version=version, log=log, source=source.name, format=FORMAT
     )
 
 

@@ -20,7 +20,6 @@ from sanctionwatch.sources.helpers import (
     add_country,
     add_value,
     clean_text,
-    dedupe_entities,
     make_address,
     make_entity,
     make_sanction,
@@ -33,7 +32,7 @@ from sanctionwatch.sources.us_ofac_csv import (
     apply_feature,
     apply_identifier,
     apply_remarks,
-    resolve_links,
+    assemble,
 )
 
 FORMAT = "us_ofac_xml"
@@ -142,7 +141,6 @@ def parse_root(root: etree._Element, source: SourceFile) -> ParsedList:
     if problems:
         raise ParseError(problems)
     dataset = dataset_for(source.name, all_programs)
-    entities: list[EntityProxy] = []
     for record, programs in sanctions:
         sanction = make_sanction(
             record.entity,
@@ -154,17 +152,8 @@ def parse_root(root: etree._Element, source: SourceFile) -> ParsedList:
         sanction.add("program", programs)
         sanction.add("provisions", record.provisions)
         record.extra.append(sanction)
-    for record in records.values():
-        entities.append(record.entity)
-        entities.extend(record.extra)
-    entities.extend(resolve_links(records))
-    return ParsedList(
-        dataset=dataset,
-        version=version,
-        entities=dedupe_entities(entities),
-        issues=log.problems,
-        source=source.name,
-        format=FORMAT,
+    return assemble(
+        records, dataset=dataset, version=version, log=log, source=source.name, format=FORMAT
     )
 
 

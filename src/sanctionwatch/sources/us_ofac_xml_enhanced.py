@@ -19,7 +19,6 @@ from sanctionwatch.sources.helpers import (
     IssueLog,
     add_note,
     clean_text,
-    dedupe_entities,
     make_address,
     make_entity,
     make_sanction,
@@ -31,7 +30,7 @@ from sanctionwatch.sources.us_ofac_csv import (
     OfacRecord,
     apply_feature,
     apply_identifier,
-    resolve_links,
+    assemble,
 )
 from sanctionwatch.sources.us_ofac_xml_classic import (
     FORMAT,
@@ -155,18 +154,8 @@ def parse_root(root: etree._Element, source: SourceFile) -> ParsedList:
         sanction.add("status", extra["types"])
         sanction.add("summary", extra["lists"])
         record.extra.append(sanction)
-    entities: list[EntityProxy] = []
-    for record in records.values():
-        entities.append(record.entity)
-        entities.extend(record.extra)
-    entities.extend(resolve_links(records))
-    return ParsedList(
-        dataset=dataset,
-        version=version,
-        entities=dedupe_entities(entities),
-        issues=log.problems,
-        source=source.name,
-        format=FORMAT,
+    return assemble(
+        records, dataset=dataset, version=version, log=log, source=source.name, format=FORMAT
     )
 
 
