@@ -172,3 +172,18 @@ def test_sync_from_a_mirror(tmp_path: Path) -> None:
     assert summary["failures"] == []
     again = invoke(home, "sync", "--mirror", str(mirror), "--json")
     assert all(r["unchanged"] for r in json_lines(again.stdout)[0]["imports"])
+
+
+def test_run_syncs_the_mirror_and_reports_changes(tmp_path: Path) -> None:
+    """The main job: sync from SANCTIONWATCH_MIRROR, then what the lists hold and changed."""
+    mirror = tmp_path / "mirror"
+    (mirror / "old").mkdir(parents=True)
+    (mirror / "old" / "consolidated.xml.gz").symlink_to(UN_2025)
+    (mirror / "consolidated.xml").symlink_to(UN_2026)
+    env = {"SANCTIONWATCH_HOME": str(tmp_path / "home"), "SANCTIONWATCH_MIRROR": str(mirror)}
+    result = CliRunner().invoke(build_app("run"), ["run", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    [summary] = json_lines(result.stdout)
+    [un] = summary["datasets"]
+    assert (un["dataset"], un["version"], un["versions"]) == ("un_sc_sanctions", "2026-02-27", 2)
+    assert (un["changes"]["added"], un["changes"]["removed"]) == (4, 1)

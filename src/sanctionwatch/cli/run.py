@@ -39,7 +39,13 @@ def run_command(
         state = "unchanged" if report.unchanged else ("current" if report.current else "history")
         console.print(f"imported {report.dataset} {report.version} ({state}): {report.entities}")
     for failure in result.failures:
-        console.print(f"[red]failed[/red] {failure['file']}: {failure['error']}", highlight=False)
+        console.print(f"[red]failed[/red] {failure['error']}", highlight=False, soft_wrap=True)
+    if result.failures and not result.imports and not summary:
+        err_console.print(
+            "no list could be read. Offline? Point SANCTIONWATCH_MIRROR (or --mirror) at a "
+            "folder of list files, e.g. SANCTIONWATCH_MIRROR=../shared/data/lists make run"
+        )
+        raise typer.Exit(2)
     datasets_command(as_json=False)
     for item in summary:
         if item["changes"] is not None:
