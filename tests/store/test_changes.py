@@ -234,11 +234,11 @@ def test_reference_lookup_uses_the_partial_index(tmp_path: Path) -> None:
     from sqlalchemy import select
 
     from sanctionwatch.store.reads import at_current, st
-    from sanctionwatch.store.schema import ref_props
+    from sanctionwatch.store.schema import ref_condition
 
     with open_store(f"sqlite:///{tmp_path / 'plan.sqlite'}") as store:
         query = select(st.c.entity_id).where(
-            st.c.value.in_(["x", "y"]), st.c.prop.in_(ref_props()), at_current()
+            st.c.value.in_(["x", "y"]), ref_condition(), at_current()
         )
         with store.engine.connect() as conn:
             sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))

@@ -297,18 +297,28 @@ def test_concurrent_imports_wait_for_each_other(store_url: str) -> None:
     assert results == ["2026-03-01", "2026-03-01"]
 
 
-def test_schema_version_1_store_is_upgraded_in_place(tmp_path: Path) -> None:
-    """Version 2 only added the reverse-reference index: a version 1 store gets it on open."""
+def test_schema_version_2_store_is_upgraded_in_place(tmp_path: Path) -> None:
+    """Version 3 only added the `is_ref` flag and re-made the reference index partial on it:
+    a version 2 store (column absent, old index) is upgraded on open, data kept."""
     from sqlalchemy import text
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    with open_store(url) as store:
+        store.import_list(parsed("d1", "2024-01-01", listed("p1", "Ivan", "X.1")))
     with open_store(url) as store, store.engine.begin() as conn:
         conn.execute(text("DROP INDEX ix_store_statement_ref"))
-        conn.execute(text("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'"))
+        conn.execute(text("ALTER TABLE store_statement DROP COLUMN is_ref"))
+        conn.execute(text("CREATE INDEX ix_store_statement_ref ON store_statement (value)"))
+        conn.execute(text("UPDATE store_meta SET value = '2' WHERE key = 'schema_version'"))
     with open_store(url) as store, store.engine.connect() as conn:
         version = conn.execute(
             text("SELECT value FROM store_meta WHERE key = 'schema_version'")
         ).scalar()
-        indexes = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))
-        assert version == "2"
-        assert "ix_store_statement_ref" in {row[0] for row in indexes}
+        refs = conn.execute(text("SELECT prop FROM store_statement WHERE is_ref")).scalars()
+        index_sql = conn.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'ix_store_statement_ref'")
+        ).scalar()
+        assert version == "3"
+        assert set(refs) == {"entity"}
+        assert "is_ref" in str(index_sql)
+        assert store.entity("p1") is not None

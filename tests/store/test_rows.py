@@ -55,7 +55,8 @@ def test_entity_rows_plain_proxy_match_statement_key() -> None:
         ("birthDate", "1970"),
     }
     for row in rows:
-        assert row[0] == statement_key(*row[1:])
+        assert row[0] == statement_key(*row[1:7])
+        assert row[7] is False  # no entity reference among these properties
 
 
 def test_entity_rows_statement_entity_keeps_lang_and_original() -> None:
@@ -63,7 +64,7 @@ def test_entity_rows_statement_entity_keeps_lang_and_original() -> None:
     entity.add("name", "Иван Петров", lang="rus", original_value="ИВАН ПЕТРОВ")
     rows = [r for r in entity_rows(entity) if r[3] == "name"]
     assert rows == [
-        (rows[0][0], "p1", "Person", "name", "Иван Петров", "rus", "ИВАН ПЕТРОВ"),
+        (rows[0][0], "p1", "Person", "name", "Иван Петров", "rus", "ИВАН ПЕТРОВ", False),
     ]
 
 
@@ -126,3 +127,9 @@ def test_normalise_url(url: str, expected: str) -> None:
 def test_normalise_url_refuses_other_backends(url: str) -> None:
     with pytest.raises(StoreError, match="unsupported store URL"):
         normalise_url(url)
+
+
+def test_reference_rows_are_flagged_for_the_reference_index() -> None:
+    sanction = make("Sanction", "s1", entity="p1", program="DPRK")
+    flags = {r[3]: r[7] for r in entity_rows(sanction)}
+    assert flags == {"id": False, "entity": True, "program": False}

@@ -307,7 +307,7 @@ def _insert_rows(conn: Connection, new: NewVersion) -> None:
 
 
 def _bulk_insert(
-    conn: Connection, table: str, columns: Sequence[str], rows: Iterable[tuple[str | None, ...]]
+    conn: Connection, table: str, columns: Sequence[str], rows: Iterable[tuple[object, ...]]
 ) -> None:
     """COPY on PostgreSQL; one streaming executemany of plain tuples on SQLite.
 

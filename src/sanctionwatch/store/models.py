@@ -11,8 +11,8 @@ from typing import Any
 
 from sanctionwatch.errors import StoreError
 
-StatementRow = tuple[str, str, str, str, str, str | None, str | None]
-"""(key, entity_id, schema, prop, value, lang, original_value)"""
+StatementRow = tuple[str, str, str, str, str, str | None, str | None, bool]
+"""(key, entity_id, schema, prop, value, lang, original_value, is_ref)"""
 
 
 class ImportRefusedError(StoreError):

@@ -15,7 +15,7 @@ from followthemoney import Dataset, Statement, StatementEntity
 from followthemoney.exc import InvalidData
 from sqlalchemy import ColumnElement, Connection, Row, Select, and_, func, literal, select
 
-from sanctionwatch.store.schema import dataset_table, ref_props, statement_table
+from sanctionwatch.store.schema import dataset_table, ref_condition, statement_table
 
 STREAM_BATCH = 5_000
 ID_BATCH = 500
@@ -189,8 +189,8 @@ def reference_rows(
     )
     for start in range(0, len(wanted), ID_BATCH):
         chunk = wanted[start : start + ID_BATCH]
-        # `prop IN ref_props()` repeats the partial index's condition so the planner uses it.
-        match = and_(st.c.value.in_(chunk), st.c.prop.in_(ref_props()))
+        # Repeats the partial index's condition so the planner uses it.
+        match = and_(st.c.value.in_(chunk), ref_condition())
         query: Select[Any] = select(*columns).where(match if where is None else and_(match, where))
         yield from conn.execute(query).all()
 

@@ -15,6 +15,7 @@ from followthemoney import EntityProxy, StatementEntity, registry
 from followthemoney.statement.util import BASE_ID
 
 from sanctionwatch.store.models import StatementRow
+from sanctionwatch.store.schema import is_ref_prop
 
 VERSION_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
@@ -59,6 +60,7 @@ def _row(
         value,
         lang,
         original,
+        is_ref_prop(prop),
     )
 
 
@@ -86,7 +88,7 @@ def entity_rows(entity: EntityProxy) -> list[StatementRow]:
         name = prop.name
         text = f"{prefix}{name}\x1f{value}\x1f\x1f".encode()
         key = blake2b(text, digest_size=16).hexdigest()
-        rows.append((key, entity_id, schema, name, value, None, None))
+        rows.append((key, entity_id, schema, name, value, None, None, is_ref_prop(name)))
     return rows
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import cache
 
 from sqlalchemy import (
-    BindParameter,
+    Boolean,
     Column,
     ColumnElement,
     Index,
@@ -28,11 +28,12 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    bindparam,
+    false,
     or_,
+    true,
 )
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 """Bump when the tables change; `open_store` refuses a database of another version."""
 
 # Byte-order comparison for version strings on PostgreSQL; SQLite's default is byte order.
@@ -55,15 +56,19 @@ def entity_prop_names() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def ref_props() -> BindParameter[list[str]]:
-    """The entity-reference property names as inline literals, for `prop IN (...)`.
+def is_ref_prop(prop: str) -> bool:
+    """Whether statements of this property name reference another entity (`is_ref`)."""
+    return prop in _ref_prop_set()
 
-    The reference index is partial on exactly this list; SQLite (and PostgreSQL) use a partial
-    index only when the query repeats its condition, and SQLite does not match a bound
-    parameter against a literal, so the names are rendered into the SQL (they are model
-    constants, not user input).
-    """
-    return bindparam("ref_props", list(entity_prop_names()), expanding=True, literal_execute=True)
+
+@cache
+def _ref_prop_set() -> frozenset[str]:
+    return frozenset(entity_prop_names())
+
+
+def ref_condition() -> ColumnElement[bool]:
+    """The reference index's own condition; a query repeats it so the planner uses the index."""
+    return statement_table.c.is_ref == true()
 
 
 meta_table = Table(
@@ -107,6 +112,10 @@ statement_table = Table(
     Column("value", Text, nullable=False),
     Column("lang", String(16), nullable=True),
     Column("original_value", Text, nullable=True),
+    # True for entity-reference properties, set when rows are built: the reverse-reference
+    # index is partial on it, a condition SQLite evaluates for free on every insert (a
+    # `prop IN (...)` list of 160 names cost more than half of an import's CPU).
+    Column("is_ref", Boolean, nullable=False, server_default=false()),
     Column("first_seen", VersionString, nullable=False),
     # NULL while the statement is in the dataset's current version: an import then leaves
     # the rows it keeps untouched. Reads show the current version in its place.
@@ -124,13 +133,13 @@ statement_table = Table(
 # properties: ids are short, every other value (names, long notes) stays out of it, which
 # keeps it small and under PostgreSQL's b-tree entry size limit. If FtM adds a reference
 # property, stores created before keep working; their lookups just stop using this index
-# until the store is rebuilt. (Schema version 2 added it.)
+# until the store is rebuilt. (Schema version 2 added it; 3 made it partial on `is_ref`.)
 Index(
     "ix_store_statement_ref",
     statement_table.c.value,
     statement_table.c.dataset,
-    sqlite_where=statement_table.c.prop.in_(entity_prop_names()),
-    postgresql_where=statement_table.c.prop.in_(entity_prop_names()),
+    sqlite_where=statement_table.c.is_ref == true(),
+    postgresql_where=statement_table.c.is_ref == true(),
 )
 
 STATEMENT_COLUMNS = (
@@ -141,6 +150,7 @@ STATEMENT_COLUMNS = (
     "value",
     "lang",
     "original_value",
+    "is_ref",
 )
 
 
@@ -169,5 +179,6 @@ def stage_table() -> Table:
         Column("value", Text, nullable=False),
         Column("lang", String(16), nullable=True),
         Column("original_value", Text, nullable=True),
+        Column("is_ref", Boolean, nullable=False),
         prefixes=["TEMPORARY"],
     )

@@ -40,6 +40,7 @@ from sanctionwatch.store.schema import (
     SCHEMA_VERSION,
     at_version,
     dataset_table,
+    entity_prop_names,
     meta_table,
     metadata,
     statement_table,
@@ -63,6 +64,23 @@ def _issue(source: str, message: str) -> dict[str, str]:
     return Problem(file=source, location="", field="", value="", message=message).to_dict()
 
 
+def _upgrade_to_3(conn: Connection) -> None:
+    """Schema 1 had no reference index, 2 had it partial on a property list: add `is_ref`,
+    fill it, and (re)build the index partial on it. Runs inside the setup transaction."""
+    st = statement_table
+    default = "false" if conn.dialect.name == "postgresql" else "0"
+    conn.exec_driver_sql(
+        f"ALTER TABLE {st.name} ADD COLUMN is_ref BOOLEAN NOT NULL DEFAULT {default}"
+    )
+    conn.execute(update(st).where(st.c.prop.in_(entity_prop_names())).values(is_ref=True))
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_store_statement_ref")
+    for index in st.indexes:
+        index.create(conn, checkfirst=True)
+    conn.execute(
+        update(meta_table).where(meta_table.c.key == "schema_version").values(value=SCHEMA_VERSION)
+    )
+
+
 class Store:
     """Statements of every list version, entities assembled on read."""
 
@@ -82,15 +100,8 @@ class Store:
                     conn.execute(
                         insert(meta_table).values(key="schema_version", value=SCHEMA_VERSION)
                     )
-                elif stored == "1":
-                    # 1 -> 2 only added an index: build it in place rather than refuse the store.
-                    for index in statement_table.indexes:
-                        index.create(conn, checkfirst=True)
-                    conn.execute(
-                        update(meta_table)
-                        .where(meta_table.c.key == "schema_version")
-                        .values(value=SCHEMA_VERSION)
-                    )
+                elif stored in {"1", "2"}:
+                    _upgrade_to_3(conn)
                     stored = SCHEMA_VERSION
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the store at {self.url}: {exc}") from exc
