@@ -1,7 +1,8 @@
 """Load test of the yente-compatible API: N concurrent clients on `POST /match/default`.
 
-Starts a local server (a child process running uvicorn over an in-memory store of real
-OpenSanctions fixture entities), then drives it with httpx async clients for a fixed time and
+Imports the real UN consolidated list (2026-02-27) into a fresh SQLite store, starts a local
+server on it (a child process running uvicorn, the same app `sanctionwatch serve` runs), then
+drives it with httpx async clients for a fixed time and
 prints p50/p99 latency, requests per second and errors. Two baselines run in the same process
 with the same queries: `GET /healthz` under the same concurrency (the HTTP stack's floor) and
 `Screener.match` called in-process without HTTP (the scoring cost alone, one core).
@@ -15,8 +16,6 @@ import argparse
 import asyncio
 import csv
 import dataclasses
-import gzip
-import json
 import os
 import random
 import socket
@@ -25,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,11 +33,7 @@ from followthemoney import EntityProxy
 
 REPO = Path(__file__).resolve().parents[1]
 LISTS = REPO.parent / "shared" / "data" / "lists"
-ENTITY_FILES = [
-    LISTS / "opensanctions" / "yente_fixture_zala" / "entities.ftm.json",
-    LISTS / "opensanctions" / "yente_fixture_t1_eu_fsf" / "entities.ftm.json",
-    LISTS / "opensanctions" / "yente_fixture_delta_2024" / "entities.delta.json.gz",
-]
+UN_LIST = LISTS / "un" / "consolidated.xml"
 NEGATIVES = LISTS / "eval" / "yente_screening_fixtures" / "negatives_us.csv"
 SEED = 20261128
 
@@ -47,22 +41,16 @@ SEED = 20261128
 # ---------------------------------------------------------------- data
 
 
-def read_entities() -> list[EntityProxy]:
-    """Fixture entities; for the delta file, the last ADD/MOD of each entity."""
-    by_id: dict[str, EntityProxy] = {}
-    for path in ENTITY_FILES:
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                data = json.loads(line)
-                if "op" in data:
-                    if data["op"] == "DEL":
-                        continue
-                    data = data["entity"]
-                proxy = EntityProxy.from_dict(data)
-                if proxy.id is not None:
-                    by_id[proxy.id] = proxy
-    return list(by_id.values())
+def import_lists(home: str) -> list[EntityProxy]:
+    """The UN list imported into the store in `home`, the way `sanctionwatch import` does it."""
+    from sanctionwatch.ingest.service import import_paths
+    from sanctionwatch.settings import load_settings
+    from sanctionwatch.store import open_store
+
+    settings = load_settings(env={"SANCTIONWATCH_HOME": home})
+    with open_store(settings.db_url) as store:
+        import_paths(store, [UN_LIST])
+        return list(store.entities())
 
 
 def make_queries(entities: list[EntityProxy], count: int) -> list[dict[str, Any]]:
@@ -93,50 +81,11 @@ def make_queries(entities: list[EntityProxy], count: int) -> list[dict[str, Any]
     return queries
 
 
-@dataclass(frozen=True)
-class MemVersion:
-    version: str
-    entities: int
-
-
-@dataclass(frozen=True)
-class MemDataset:
-    name: str
-    current_version: str | None
-    versions: list[MemVersion]
-
-
-class MemoryStore:
-    """The read side of a store, in memory: enough to serve the benchmark."""
-
-    def __init__(self, entities: list[EntityProxy]) -> None:
-        self._entities = {e.id: e for e in entities if e.id is not None}
-        self._versions = dict.fromkeys(
-            sorted({ds for e in entities for ds in e.context.get("datasets", [])}), "bench"
-        )
-
-    def entities(self) -> Iterator[EntityProxy]:
-        yield from self._entities.values()
-
-    def entity(self, entity_id: str) -> EntityProxy | None:
-        return self._entities.get(entity_id)
-
-    def entity_nested(self, entity_id: str) -> dict[str, Any] | None:
-        proxy = self.entity(entity_id)
-        return None if proxy is None else proxy.to_dict()
-
-    def datasets(self) -> list[MemDataset]:
-        return [MemDataset(n, v, [MemVersion(v, 0)]) for n, v in self._versions.items()]
-
-    def current_versions(self) -> dict[str, str]:
-        return dict(self._versions)
-
-
 # ---------------------------------------------------------------- server
 
 
 def serve(port: int, home: str) -> None:
-    """Child process: the API over the fixture entities on 127.0.0.1:port."""
+    """Child process: the API over the store in `home` on 127.0.0.1:port."""
     import uvicorn
 
     from sanctionwatch.api.app import create_app
@@ -144,7 +93,7 @@ def serve(port: int, home: str) -> None:
 
     settings = load_settings(env={"SANCTIONWATCH_HOME": home})
     settings = dataclasses.replace(settings, extra={"api_refresh_seconds": 0})
-    app = create_app(settings, store=MemoryStore(read_entities()))
+    app = create_app(settings)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -224,11 +173,14 @@ async def run_load(
     return tally
 
 
-def in_process_baseline(queries: list[dict[str, Any]], duration: float) -> Tally:
-    """`Screener.match` without HTTP, one thread: the scoring cost alone."""
-    from sanctionwatch.screening.service import MatchOptions, Screener, make_query
+def in_process_baseline(queries: list[dict[str, Any]], duration: float, home: str) -> Tally:
+    """`Screener.match` without HTTP, one thread, warm like the server: the scoring cost."""
+    from sanctionwatch.screening.loader import load_screener
+    from sanctionwatch.screening.service import MatchOptions, make_query
+    from sanctionwatch.settings import load_settings
 
-    screener = Screener.build(read_entities(), versions={"bench": "bench"})
+    screener = load_screener(load_settings(env={"SANCTIONWATCH_HOME": home}))
+    screener.warm()
     parsed = [make_query(q["schema"], q["properties"]) for q in queries]
     options = MatchOptions(cutoff=0.7)
     tally = Tally()
@@ -257,13 +209,14 @@ def main() -> None:
         serve(args.serve, args.home)
         return
 
-    entities = read_entities()
-    queries = make_queries(entities, args.queries)
-    print(f"seed={SEED} entities={len(entities)} distinct queries={len(queries)}")
-    print(f"clients={args.clients} match duration={args.duration:.0f}s")
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     child: subprocess.Popen[bytes] | None = None
     with tempfile.TemporaryDirectory() as home:
+        entities = import_lists(home)
+        queries = make_queries(entities, args.queries)
+        print(f"seed={SEED} entities={len(entities)} (UN 2026-02-27, SQLite store)")
+        print(f"distinct queries={len(queries)} clients={args.clients}")
+        print(f"match duration={args.duration:.0f}s")
         url = args.url
         if url is None:
             port = free_port()
@@ -299,7 +252,7 @@ def main() -> None:
             if child is not None:
                 child.terminate()
                 child.wait(timeout=30)
-    base_direct = in_process_baseline(queries, args.baseline_duration)
+        base_direct = in_process_baseline(queries, args.baseline_duration, home)
     print(base_http.line("baseline GET /healthz"))
     print(base_direct.line("baseline Screener.match"))
     print(result.line("POST /match/default"))
