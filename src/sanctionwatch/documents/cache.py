@@ -16,7 +16,7 @@ from followthemoney import EntityProxy
 
 from sanctionwatch.documents.gazetteer import Gazetteer, curated_tables
 
-FORMAT = "gazetteer-v1"
+FORMAT = "gazetteer-v2"  # v2: lemma rows from spaCy lookups
 
 
 def cache_key(versions: Mapping[str, str]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from followthemoney import EntityProxy
 
+from sanctionwatch.documents.lemmas import LOOKUP_LANGUAGES, lemmas_for
 from sanctionwatch.documents.model import MentionType
 from sanctionwatch.documents.text import Token, is_hangul, key_variants, name_key
 
@@ -79,6 +80,8 @@ class Gazetteer:
         self._by_key: dict[tuple[str, ...], list[GazEntry]] = defaultdict(list)
         self._by_imo: dict[str, list[GazEntry]] = defaultdict(list)
         self._datasets: dict[str, str] = {}
+        # per language: folded text form -> lemmas that are keys of this gazetteer
+        self._lemmas: dict[str, dict[str, tuple[str, ...]]] = {}
         self.size = 0
 
     # -- building -------------------------------------------------------------------------
@@ -110,6 +113,8 @@ class Gazetteer:
         for first, items in self._by_first.items():
             unique = {(i.key, i.entry, i.capital, i.upper, i.tail): i for i in items}
             self._by_first[first] = sorted(unique.values(), key=lambda i: -len(i.key))
+        words = {word for key in self._by_key for word in key}
+        self._lemmas = {lang: lemmas_for(words, lang) for lang in LOOKUP_LANGUAGES}
 
     @classmethod
     def build(
@@ -167,12 +172,15 @@ class Gazetteer:
         self, text: str, tokens: Sequence[Token], i: int, *, language: str | None
     ) -> GazMatch | None:
         best: GazMatch | None = None
-        for first_key, end in _candidates(tokens[i], language):
+        lemmas = self._lemmas.get(language or "", {})
+        for first_key, end in _candidates(tokens[i], language, lemmas):
             for item in self._by_first.get(first_key, ()):
                 n = len(item.key)
                 if best is not None and n < best.last - best.first + 1:
                     break
-                span = _match_rest(text, tokens, i, item=item, first_end=end, language=language)
+                span = _match_rest(
+                    text, tokens, i, item=item, first_end=end, language=language, lemmas=lemmas
+                )
                 if span is None or not _case_ok(text, tokens[i], item):
                     continue
                 if (
@@ -208,10 +216,15 @@ KO_TAIL_RE = re.compile(
 )
 
 
-def _candidates(token: Token, language: str | None) -> Iterator[tuple[str, int]]:
-    """(key, end offset) pairs a word can stand for; Hangul words also by prefix."""
+def _candidates(
+    token: Token, language: str | None, lemmas: Mapping[str, tuple[str, ...]]
+) -> Iterator[tuple[str, int]]:
+    """(key, end offset) pairs a word can stand for: its key variants, its lemmas (spaCy
+    lookups for de/en/fr), and for Hangul words their prefixes before a particle."""
     for key in key_variants(token.text, language):
         yield key, token.end
+    for lemma in lemmas.get(token.key, ()):
+        yield lemma, token.end
     if is_hangul(token.text):
         word = token.text
         for cut in range(len(word) - 1, MIN_HANGUL_KEY - 1, -1):
@@ -220,7 +233,14 @@ def _candidates(token: Token, language: str | None) -> Iterator[tuple[str, int]]
 
 
 def _match_rest(
-    text: str, tokens: Sequence[Token], i: int, *, item: _Name, first_end: int, language: str | None
+    text: str,
+    tokens: Sequence[Token],
+    i: int,
+    *,
+    item: _Name,
+    first_end: int,
+    language: str | None,
+    lemmas: Mapping[str, tuple[str, ...]],
 ) -> int | None:
     """The end offset if the name's remaining keys follow word `i`, else None."""
     n = len(item.key)
@@ -234,7 +254,7 @@ def _match_rest(
         if not GAP_RE.fullmatch(text[prev.end : tok.start]):
             return None
         want = item.key[j]
-        if want in key_variants(tok.text, language):
+        if want in key_variants(tok.text, language) or want in lemmas.get(tok.key, ()):
             end = tok.end
         elif (
             j == n - 1
