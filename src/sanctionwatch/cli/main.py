@@ -25,6 +25,11 @@ COMMANDS: dict[str, str] = {
     "serve": "sanctionwatch.cli.serve",
     "analyze": "sanctionwatch.cli.analyze",
     "ais": "sanctionwatch.cli.ais",
+    "monitor": "sanctionwatch.cli.monitor",
+    "report": "sanctionwatch.cli.report",
+    "alerts": "sanctionwatch.cli.alerts",
+    "cases": "sanctionwatch.cli.cases",
+    "users": "sanctionwatch.cli.users",
 }
 
 
