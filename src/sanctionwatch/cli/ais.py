@@ -131,7 +131,7 @@ def detect_cmd(
         Path | None, typer.Option(help="folder with wpi_ports.csv and watchlist")
     ] = None,
     map_out: Annotated[
-        Path | None, typer.Option("--map", help="also write an HTML map here")
+        Path | None, typer.Option("--map", help="also write a map here (.png, .svg, else HTML)")
     ] = None,
 ) -> None:
     """Detect encounters, loitering, gaps, port visits, identity anomalies and dark STS."""
@@ -221,14 +221,20 @@ def detect_cmd(
 def _write_map(
     path: Path, positions: Any, events: list[Any], *, title: str, mmsis: set[int] | None = None
 ) -> None:
-    from sanctionwatch.maritime.mapview import render_html
+    from sanctionwatch.maritime.mapview import render_html, render_png, render_svg
 
     wanted = mmsis or {v.mmsi for e in events for v in e.vessels}
     tracks: dict[int, list[tuple[int, float, float]]] = {}
     for r in positions.select(["mmsi", "ts", "lat", "lon"]).to_pylist():
         if r["mmsi"] in wanted:
             tracks.setdefault(r["mmsi"], []).append((r["ts"], r["lat"], r["lon"]))
-    path.write_text(render_html(tracks, events, title=title), encoding="utf-8")
+    suffix = path.suffix.lower()
+    if suffix == ".png":  # the format follows the file name: .png, .svg, else HTML
+        path.write_bytes(render_png(tracks, events))
+    elif suffix == ".svg":
+        path.write_text(render_svg(tracks, events, title=title), encoding="utf-8")
+    else:
+        path.write_text(render_html(tracks, events, title=title), encoding="utf-8")
     err_console.print(f"map written to {path}", highlight=False)
 
 
@@ -243,7 +249,7 @@ def vessel(
         Path | None, typer.Option(help="folder with wpi_ports.csv and watchlist")
     ] = None,
     map_out: Annotated[
-        Path | None, typer.Option("--map", help="write an HTML map of the track")
+        Path | None, typer.Option("--map", help="write a map of the track (.png, .svg, else HTML)")
     ] = None,
 ) -> None:
     """Identity history and events of one vessel (by MMSI, or every MMSI that sent an IMO)."""

@@ -2,18 +2,22 @@
 
 Kinds: `dprk_flag` (MID 445), `shared_or_spoofed_mmsi` (one MMSI in two places at an impossible
 speed), `invalid_imo` / `placeholder_imo`, `imo_on_several_mmsis` (overlapping in time, or
-sequential = a re-flag or MMSI change), `name_change` / `callsign_change`.
+sequential = a re-flag or MMSI change), `name_change` / `callsign_change`, and
+`dimension_mismatch`: a hull does not change size, so an MMSI whose broadcast length or beam
+varies by more than `max_dimension_change`, an IMO claimed by MMSIs of different sizes, or a
+broadcast that disagrees with the hull's known dimensions is two ships under one identity.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sanctionwatch.maritime.params import IdentityParams
 
 Row = dict[str, Any]
+Dimensions = tuple[float | None, float | None]  # (length, beam) in metres
 
 
 def imo_check_digit_ok(imo: str) -> bool:
@@ -47,9 +51,14 @@ def _row(kind: str, mmsis: tuple[int, ...], start: int, end: int, **details: Any
 
 
 def identity_rows(
-    jumps: Iterable[Mapping[str, Any]], summary: Iterable[Mapping[str, Any]], params: IdentityParams
+    jumps: Iterable[Mapping[str, Any]],
+    summary: Iterable[Mapping[str, Any]],
+    params: IdentityParams,
+    *,
+    known: Mapping[str, Dimensions] | None = None,
 ) -> list[Row]:
-    """Identity anomaly rows from the `jumps_sql` and `identity_summary_sql` results."""
+    """Identity anomaly rows from the `jumps_sql` and `identity_summary_sql` results;
+    `known` maps an IMO number to the hull's registered (length, beam), when there is one."""
     out: list[Row] = []
     for j in jumps:
         mmsi = int(j["mmsi"])
@@ -117,6 +126,7 @@ def identity_rows(
                         at_same_time=overlap,
                     )
                 )
+    out += dimension_rows(rows, params, known=known or {})
     for kind, table in (("name_change", names), ("callsign_change", calls)):
         for mmsi, seen in sorted(table.items()):
             if len(seen) > 1:
@@ -124,6 +134,104 @@ def identity_rows(
                 out.append(
                     _row(
                         kind, (mmsi,), ordered[0][1], ordered[-1][1], values=[v for v, _ in ordered]
+                    )
+                )
+    return out
+
+
+def spread(values: Sequence[float | None]) -> float:
+    """(largest - smallest) / smallest of the positive values; 0 for fewer than two."""
+    found = [v for v in values if v is not None and v > 0]
+    return (max(found) - min(found)) / min(found) if len(found) > 1 else 0.0
+
+
+def _label(dims: Dimensions) -> str:
+    length, beam = dims
+    text = "?" if length is None else f"{length:g}"
+    return f"{text}x{beam:g}" if beam else text
+
+
+def dimension_rows(
+    summary: Sequence[Mapping[str, Any]],
+    params: IdentityParams,
+    *,
+    known: Mapping[str, Dimensions],
+) -> list[Row]:
+    """`dimension_mismatch` rows: one per MMSI whose broadcasts disagree with each other or
+    with the known hull of the IMO it sends, and one per pair of MMSIs sending one IMO with
+    different sizes. Summary rows must be sorted by (mmsi, first_ts)."""
+    limit = params.max_dimension_change
+    claims: dict[int, dict[Dimensions, list[int]]] = defaultdict(dict)
+    imos: dict[int, set[str]] = defaultdict(set)
+    for r in summary:
+        mmsi, imo, length = int(r["mmsi"]), r.get("imo"), r.get("length")
+        if imo and set(imo) != {"0"} and not imo_problem(imo, params):
+            imos[mmsi].add(imo)
+        if not length or length <= 0:
+            continue
+        dims = (float(length), r.get("width") or None)
+        span = claims[mmsi].setdefault(dims, [r["first_ts"], r["last_ts"], 0])
+        span[0], span[1] = min(span[0], r["first_ts"]), max(span[1], r["last_ts"])
+        span[2] += int(r.get("n") or 1)
+    out: list[Row] = []
+    for mmsi, seen in sorted(claims.items()):
+        ordered = sorted(seen.items(), key=lambda kv: (kv[1][0], kv[0][0]))
+        change = max(spread([d[0] for d in seen]), spread([d[1] for d in seen]))
+        hull = next((known[i] for i in sorted(imos[mmsi]) if i in known), None)
+        off_hull = 0.0
+        if hull is not None:
+            off_hull = max(max(spread([d[0], hull[0]]), spread([d[1], hull[1]])) for d in seen)
+        if change <= limit and off_hull <= limit:
+            continue
+        out.append(
+            _row(
+                "dimension_mismatch",
+                (mmsi,),
+                min(v[0] for v in seen.values()),
+                max(v[1] for v in seen.values()),
+                basis=[b for b, v in (("broadcasts", change), ("known", off_hull)) if v > limit],
+                dimensions=[_label(d) for d, _ in ordered],
+                max_change=round(max(change, off_hull), 4),
+                known=None if hull is None else _label(hull),
+            )
+        )
+    out += _shared_imo_rows(claims, imos, limit)
+    return out
+
+
+def _shared_imo_rows(
+    claims: Mapping[int, Mapping[Dimensions, list[int]]],
+    imos: Mapping[int, set[str]],
+    tolerance: float,
+) -> list[Row]:
+    """Pairs of MMSIs that send one IMO with lengths further apart than `tolerance`, each
+    MMSI sized by its most broadcast length (ties: the smaller)."""
+    by_imo: dict[str, list[int]] = defaultdict(list)
+    for mmsi, values in imos.items():
+        for imo in values:
+            if mmsi in claims:
+                by_imo[imo].append(mmsi)
+    out: list[Row] = []
+    for imo, mmsis in sorted(by_imo.items()):
+        sized = sorted(
+            (m, min(claims[m].items(), key=lambda kv: (-kv[1][2], kv[0][0]))[0][0])
+            for m in set(mmsis)
+        )
+        for i, (m1, l1) in enumerate(sized):
+            for m2, l2 in sized[i + 1 :]:
+                if spread([l1, l2]) <= tolerance:
+                    continue
+                spans = [v for m in (m1, m2) for v in claims[m].values()]
+                out.append(
+                    _row(
+                        "dimension_mismatch",
+                        (m1, m2),
+                        min(v[0] for v in spans),
+                        max(v[1] for v in spans),
+                        basis=["imo"],
+                        imo_value=imo,
+                        dimensions=[f"{l1:g}", f"{l2:g}"],
+                        max_change=round(spread([l1, l2]), 4),
                     )
                 )
     return out

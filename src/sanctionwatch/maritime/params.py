@@ -103,12 +103,15 @@ class PortVisitParams(Definition):
 
 @dataclass(frozen=True)
 class IdentityParams(Definition):
-    """Identity anomalies: DPRK MID, IMO validity, shared IMOs, changes, impossible jumps."""
+    """Identity anomalies: DPRK MID, IMO validity, shared IMOs, changes, impossible jumps,
+    broadcast dimensions that disagree (with earlier broadcasts or the known hull)."""
 
     NAME: ClassVar[str] = "identity"
+    VERSION: ClassVar[str] = "v2"  # v2 adds dimension_mismatch; v1's rules are unchanged
     dprk_mid: int = 445
     min_jumps: int = 10  # impossible-speed jumps of one MMSI before it counts as shared/spoofed
     placeholder_imos: tuple[str, ...] = ("1234567", "123456789", "9999999", "7654321")
+    max_dimension_change: float = 0.2  # length or beam differing more (relative) is a mismatch
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from sanctionwatch.maritime.params import (
     PortVisitParams,
 )
 from sanctionwatch.maritime.pipeline import ALL_DETECTORS, DetectInput, DetectResult, assemble
+from sanctionwatch.maritime.shore import SHORE_CELL_DEG, shore_km
 from sanctionwatch.maritime.sql_clean import SEG_FACTOR
 from sanctionwatch.maritime.sql_events import KM_PER_DEG
 
@@ -424,13 +425,16 @@ def jumps(points: list[P], spikes: dict[int, int], p: IdentityParams) -> list[Ro
 def identity_summary(identities: Iterable[Row]) -> list[Row]:
     groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for r in identities:
-        groups[(r["mmsi"], r["imo"], r["name"], r["callsign"])].append(r["ts"])
+        key = (r["mmsi"], r["imo"], r["name"], r["callsign"], r.get("length"), r.get("width"))
+        groups[key].append(r["ts"])
     return [
         {
             "mmsi": k[0],
             "imo": k[1],
             "name": k[2],
             "callsign": k[3],
+            "length": k[4],
+            "width": k[5],
             "first_ts": min(v),
             "last_ts": max(v),
             "n": len(v),
@@ -469,3 +473,17 @@ def detect_reference(
         detectors=detectors,
     )
     return DetectResult(events, {"positions_clean": len(points)})
+
+
+def with_shore_km(rows: Iterable[Row], cell_deg: float = SHORE_CELL_DEG) -> list[Row]:
+    """Rows (anything with lat, lon) with `shore_km` added, as `shore.shore_km_sql` joins it:
+    the distance of the cell the position falls in (0 on land)."""
+    return [{**r, "shore_km": shore_km(r["lat"], r["lon"], cell_deg)} for r in rows]
+
+
+def far_from_shore(
+    rows: Iterable[Row], min_km: float, cell_deg: float = SHORE_CELL_DEG
+) -> list[Row]:
+    """Those rows at least `min_km` from shore (inclusive, as `shore_km >= min_km` in SQL):
+    loitering at 20 nm, likely intentional gaps at 50 nm (issue 5)."""
+    return [r for r in with_shore_km(rows, cell_deg) if r["shore_km"] >= min_km]

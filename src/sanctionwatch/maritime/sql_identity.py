@@ -27,7 +27,9 @@ WHERE jumps + spikes >= {sql_literal(p.min_jumps)}
 
 
 def identity_summary_sql() -> str:
-    """Per (MMSI, IMO, name, call sign): first and last time seen, and how often it came back."""
+    """Per (MMSI, IMO, name, call sign, length, beam): first and last time seen, and how often
+    it came back. Dimensions rarely change, so they add few rows; when they do, it is news."""
     return """
-SELECT mmsi, imo, name, callsign, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS n
-FROM identities GROUP BY mmsi, imo, name, callsign"""
+SELECT mmsi, imo, name, callsign, length, width,
+  min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS n
+FROM identities GROUP BY mmsi, imo, name, callsign, length, width"""

@@ -169,7 +169,7 @@ class Batch:
         """Keep a static identity when it says something new for that MMSI."""
         if mmsi is None or ts is None or (imo is None and name is None and callsign is None):
             return
-        value = (imo, name, callsign, shiptype)
+        value = (imo, name, callsign, shiptype, length, width)  # dimensions: identity checks
         if self._last_identity.get(mmsi) == value:
             return
         self._last_identity[mmsi] = value
