@@ -1,11 +1,18 @@
-"""Load test of the yente-compatible API: N concurrent clients on `POST /match/default`.
+"""Load test of the server: N concurrent clients on `POST /match/default` and the dashboard.
 
-Imports the real UN consolidated list (2026-02-27) into a fresh SQLite store, starts a local
-server on it (a child process running uvicorn, the same app `sanctionwatch serve` runs), then
-drives it with httpx async clients for a fixed time and
-prints p50/p99 latency, requests per second and errors. Two baselines run in the same process
-with the same queries: `GET /healthz` under the same concurrency (the HTTP stack's floor) and
-`Screener.match` called in-process without HTTP (the scoring cost alone, one core).
+Imports the real UN consolidated list (2026-02-27) into a fresh SQLite store, adds a viewer
+with an API key to its workspace, starts `sanctionwatch serve` on it (the command users run,
+with its default of one worker per core unless `--workers`), and drives it with a cheap raw
+HTTP/1.1 keep-alive client in processes (`load_client.py`) for a fixed time. Most clients
+post varied `/match` queries (`load_queries.py`: listed names misspelled, reordered, in other
+scripts, and negatives; at least 500 distinct), a few load the dashboard (`/`, or
+`/api/dashboard` when the HTML pages are missing). It prints p50/p99 latency, requests per
+second, errors, and the CPU used by the server and by the client itself.
+
+Baselines in the same run: `GET /healthz` under the same concurrency (the HTTP stack's floor)
+and `Screener.match` called in-process without HTTP on the same queries (the scoring cost
+alone, one core). With no think time (`--think 0`, the default) the clients are closed-loop:
+the server is saturated and the mean latency is clients / throughput (Little's law).
 
     .venv/bin/python benchmarks/api_load.py --clients 50 --duration 60
 """
@@ -13,29 +20,29 @@ with the same queries: `GET /healthz` under the same concurrency (the HTTP stack
 from __future__ import annotations
 
 import argparse
-import asyncio
-import csv
-import dataclasses
+import json
 import os
-import random
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
-import httpx
 from followthemoney import EntityProxy
 
+from load_client import Endpoint, LoadResult, Tally, encode_request, run_load
+from load_queries import make_queries
+
 REPO = Path(__file__).resolve().parents[1]
-LISTS = REPO.parent / "shared" / "data" / "lists"
-UN_LIST = LISTS / "un" / "consolidated.xml"
-NEGATIVES = LISTS / "eval" / "yente_screening_fixtures" / "negatives_us.csv"
+UN_LIST = REPO.parent / "shared" / "data" / "lists" / "un" / "consolidated.xml"
 SEED = 20261128
+HOST = "127.0.0.1"
+LOAD_USER = "load-test"
 
 
 # ---------------------------------------------------------------- data
@@ -53,124 +60,136 @@ def import_lists(home: str) -> list[EntityProxy]:
         return list(store.entities())
 
 
-def make_queries(entities: list[EntityProxy], count: int) -> list[dict[str, Any]]:
-    """Half listed people and organisations (by caption), half synthetic negatives."""
-    rng = random.Random(SEED)
-    listed = [e for e in entities if e.schema.name in ("Person", "Organization", "Company")]
-    positives = []
-    for e in rng.sample(listed, min(count // 2, len(listed))):
-        props: dict[str, list[str]] = {"name": [e.caption]}
-        if e.schema.name == "Person" and e.get("birthDate"):
-            props["birthDate"] = e.get("birthDate")[:1]
-        positives.append({"schema": e.schema.name, "properties": props})
-    with NEGATIVES.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    negatives = [
-        {
-            "schema": "Person",
-            "properties": {
-                "name": [r["full_name"]],
-                "birthDate": [r["date_of_birth"]],
-                "nationality": [r["nationality"]],
-            },
-        }
-        for r in rng.sample(rows, count - len(positives))
-    ]
-    queries = positives + negatives
-    rng.shuffle(queries)
-    return queries
+def api_key(home: str) -> tuple[str | None, str]:
+    """A viewer's API key for the dashboard, or None and why (workspace not built yet)."""
+    from sanctionwatch.settings import load_settings
+
+    try:
+        from sanctionwatch.cases.workspace import open_workspace
+    except ImportError as exc:
+        return None, f"no workspace ({exc})"
+    settings = load_settings(env={"SANCTIONWATCH_HOME": home})
+    workspace = open_workspace(settings.db_url)
+    try:
+        if not hasattr(workspace, "create_api_key"):
+            return None, "the workspace has no API keys yet"
+        workspace.add_user(LOAD_USER, "viewer", actor="api_load")
+        _info, secret = workspace.create_api_key(LOAD_USER, label="load test", actor="api_load")
+        return secret, f"API key of the viewer {LOAD_USER!r}"
+    finally:
+        workspace.close()
 
 
 # ---------------------------------------------------------------- server
 
 
-def serve(port: int, home: str) -> None:
-    """Child process: the API over the store in `home` on 127.0.0.1:port."""
-    import uvicorn
-
-    from sanctionwatch.api.app import create_app
-    from sanctionwatch.settings import load_settings
-
-    settings = load_settings(env={"SANCTIONWATCH_HOME": home})
-    settings = dataclasses.replace(settings, extra={"api_refresh_seconds": 0})
-    app = create_app(settings)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
 def free_port() -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((HOST, 0))
         port: int = sock.getsockname()[1]
         return port
 
 
-def wait_ready(url: str, timeout: float = 120.0) -> None:
+def server_command(args: argparse.Namespace, port: int) -> list[str]:
+    common = ["--port", str(port), "--workers", str(args.workers), "--log-level", "warning"]
+    if args.access_log:
+        common.append("--access-log")
+    else:
+        common.append("--no-access-log")
+    if args.factory:
+        return [sys.executable, "-m", "uvicorn", "--factory", args.factory, "--host", HOST, *common]
+    script = Path(sys.executable).parent / "sanctionwatch"
+    return [str(script), "serve", "--host", HOST, *common]
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def wait_ready(url: str, child: subprocess.Popen[bytes], timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise SystemExit(f"the server exited with {child.returncode} before it was ready")
         try:
-            if httpx.get(f"{url}/readyz").status_code == 200:
+            if get(f"{url}/readyz")[0] == 200:
                 return
-        except httpx.TransportError:
+        except OSError:
             pass
         time.sleep(0.2)
     raise SystemExit("server did not become ready")
 
 
-# ---------------------------------------------------------------- load
+def process_tree(pid: int) -> list[int]:
+    found = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                for child in fh.read().split():
+                    found.extend(process_tree(int(child)))
+    except FileNotFoundError:
+        pass
+    return found
 
 
-@dataclass
-class Tally:
-    latencies: list[float] = dataclasses.field(default_factory=list)
-    errors: dict[str, int] = dataclasses.field(default_factory=dict)
-    elapsed: float = 0.0
-
-    def error(self, kind: str) -> None:
-        self.errors[kind] = self.errors.get(kind, 0) + 1
-
-    def line(self, name: str) -> str:
-        n = len(self.latencies)
-        if n == 0:
-            return f"{name:<28} no successful requests; errors={self.errors}"
-        ms = sorted(x * 1000 for x in self.latencies)
-        p50 = statistics.median(ms)
-        p99 = ms[min(n - 1, int(n * 0.99))]
-        return (
-            f"{name:<28} requests={n:>6}  req/s={n / self.elapsed:>8.1f}  "
-            f"p50={p50:>8.1f} ms  p99={p99:>8.1f} ms  errors={sum(self.errors.values())}"
-            + (f" {self.errors}" if self.errors else "")
-        )
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of `pid` and its descendants (Linux /proc)."""
+    ticks = 0
+    for each in process_tree(pid):
+        try:
+            with open(f"/proc/{each}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
-async def run_load(
-    url: str, *, clients: int, duration: float, method: str, path: str, bodies: list[Any]
-) -> Tally:
-    tally = Tally()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    timeout = httpx.Timeout(120.0)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout) as http:
-        start = time.monotonic()
-        stop = start + duration
+def dashboard_endpoint(
+    url: str, key: str | None, clients: int
+) -> tuple[Endpoint | None, str]:
+    """The dashboard page (`/`), else `/api/dashboard`, with the API key; or why not."""
+    headers = {"Authorization": f"ApiKey {key}"} if key else {}
+    tried = []
+    for path in ("/", "/api/dashboard"):
+        status, _ = get(url + path, headers)
+        if status == 200:
+            request = encode_request("GET", path, host=HOST, headers=list(headers.items()))
+            return Endpoint(f"GET {path} (dashboard)", (request,), clients), path
+        tried.append(f"{path} -> {status}")
+    return None, "missing: " + ", ".join(tried)
 
-        async def worker(offset: int) -> None:
-            i = offset
-            while time.monotonic() < stop:
-                body = bodies[i % len(bodies)] if bodies else None
-                i += clients
-                t0 = time.monotonic()
-                try:
-                    response = await http.request(method, path, json=body)
-                except httpx.HTTPError as exc:
-                    tally.error(type(exc).__name__)
-                    continue
-                if response.status_code != 200:
-                    tally.error(str(response.status_code))
-                    continue
-                tally.latencies.append(time.monotonic() - t0)
 
-        await asyncio.gather(*(worker(n) for n in range(clients)))
-        tally.elapsed = time.monotonic() - start
-    return tally
+# ---------------------------------------------------------------- report
+
+
+def summary(name: str, tally: Tally, elapsed: float) -> str:
+    n = len(tally.latencies)
+    errors = sum(tally.errors.values())
+    detail = f" {tally.errors}" if tally.errors else ""
+    if n == 0:
+        return f"{name:<32} no successful requests; errors={errors}{detail}"
+    ms = sorted(x * 1000 for x in tally.latencies)
+    p50 = statistics.median(ms)
+    p99 = ms[min(n - 1, int(n * 0.99))]
+    return (
+        f"{name:<32} requests={n:>6}  req/s={n / elapsed:>7.1f}  "
+        f"p50={p50:>7.1f} ms  p99={p99:>7.1f} ms  max={ms[-1]:>7.1f} ms  errors={errors}{detail}"
+    )
+
+
+def cpu_line(result: LoadResult, server_cpu: float | None, requests: int) -> str:
+    client = f"client CPU {result.client_cpu / result.elapsed:.2f} cores"
+    if server_cpu is None:
+        return client
+    per = 1000 * server_cpu / max(1, requests)
+    cores = server_cpu / result.elapsed
+    return f"server CPU {cores:.2f} cores ({per:.2f} ms per request); {client}"
 
 
 def in_process_baseline(queries: list[dict[str, Any]], duration: float, home: str) -> Tally:
@@ -187,76 +206,114 @@ def in_process_baseline(queries: list[dict[str, Any]], duration: float, home: st
     start = time.monotonic()
     i = 0
     while time.monotonic() - start < duration:
-        t0 = time.monotonic()
+        t0 = time.perf_counter()
         screener.match(parsed[i % len(parsed)], options)
-        tally.latencies.append(time.monotonic() - t0)
+        tally.latencies.append(time.perf_counter() - t0)
         i += 1
-    tally.elapsed = time.monotonic() - start
     return tally
 
 
+def drive(
+    port: int, endpoints: list[Endpoint], args: argparse.Namespace, duration: float, pid: int | None
+) -> tuple[LoadResult, float | None]:
+    before = None if pid is None else cpu_seconds(pid)
+    result = run_load(
+        HOST,
+        port,
+        endpoints,
+        duration=duration,
+        processes=args.client_processes,
+        think=args.think / 1000,
+        seed=SEED,
+    )
+    server = None if pid is None or before is None else cpu_seconds(pid) - before
+    return result, server
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    from sanctionwatch.cli.serve import default_workers
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of /match load")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    parser.add_argument("--dashboard-clients", type=int, help="default: a tenth of --clients")
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause (ms) per client")
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--access-log", action="store_true", help="keep uvicorn's access log")
+    parser.add_argument("--factory", help="run `uvicorn --factory F` instead of `serve`")
+    parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load not counted")
     parser.add_argument("--baseline-duration", type=float, default=10.0)
-    parser.add_argument("--queries", type=int, default=500)
-    parser.add_argument("--url", help="use a running server instead of starting one")
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--home", help=argparse.SUPPRESS)
+    parser.add_argument("--queries", type=int, default=1000)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve, args.home)
-        return
+    dash_clients = args.clients // 10 if args.dashboard_clients is None else args.dashboard_clients
+    match_clients = max(1, args.clients - dash_clients)
 
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    child: subprocess.Popen[bytes] | None = None
     with tempfile.TemporaryDirectory() as home:
         entities = import_lists(home)
-        queries = make_queries(entities, args.queries)
+        queries, kinds = make_queries(entities, args.queries, seed=SEED)
+        key, key_note = api_key(home)
         print(f"seed={SEED} entities={len(entities)} (UN 2026-02-27, SQLite store)")
-        print(f"distinct queries={len(queries)} clients={args.clients}")
-        print(f"match duration={args.duration:.0f}s")
-        url = args.url
-        if url is None:
-            port = free_port()
-            cmd = [sys.executable, __file__, "--serve", str(port), "--home", home]
-            child = subprocess.Popen(cmd)
-            url = f"http://127.0.0.1:{port}"
+        print(f"distinct queries={len(queries)}: {dict(sorted(kinds.items()))}")
+        port = free_port()
+        cmd = server_command(args, port)
+        shown = ["python", *cmd[1:]] if args.factory else ["sanctionwatch", *cmd[1:]]
+        print("server: " + " ".join(shown))
+        loops = [m for m in ("uvloop", "httptools") if _installed(m)]
+        print(f"installed for uvicorn: {', '.join(loops) or 'neither uvloop nor httptools'}")
+        env = {**os.environ, "SANCTIONWATCH_HOME": home}
+        t0 = time.monotonic()
+        child = subprocess.Popen(cmd, env=env)
+        url = f"http://{HOST}:{port}"
         try:
-            t0 = time.monotonic()
-            wait_ready(url)
-            print(f"server ready after {time.monotonic() - t0:.1f}s at {url} (1 uvicorn worker)")
-            bodies = [{"queries": {"q": q}} for q in queries]
-            base_http = asyncio.run(
-                run_load(
-                    url,
-                    clients=args.clients,
-                    duration=args.baseline_duration,
-                    method="GET",
-                    path="/healthz",
-                    bodies=[],
+            wait_ready(url, child)
+            print(f"server ready after {time.monotonic() - t0:.1f}s")
+            bodies = tuple(
+                encode_request(
+                    "POST",
+                    "/match/default",
+                    host=HOST,
+                    body=json.dumps({"queries": {"q": q}}, ensure_ascii=False).encode(),
                 )
+                for q in queries
             )
-            result = asyncio.run(
-                run_load(
-                    url,
-                    clients=args.clients,
-                    duration=args.duration,
-                    method="POST",
-                    path="/match/default",
-                    bodies=bodies,
-                )
+            match = Endpoint("POST /match/default", bodies, match_clients)
+            dash, dash_note = (None, "not loaded (--dashboard-clients 0)")
+            if dash_clients:
+                dash, dash_note = dashboard_endpoint(url, key, dash_clients)
+            print(f"dashboard: {dash_note}; auth: {key_note}")
+            print(
+                f"clients: {match_clients} on /match, {dash.clients if dash else 0} on the "
+                f"dashboard; think time {args.think:.0f} ms; {args.client_processes} client "
+                f"processes; warm-up {args.warmup:.0f}s not counted; measured {args.duration:.0f}s"
             )
+            endpoints = [match] + ([dash] if dash else [])
+            if args.warmup > 0:
+                drive(port, endpoints, args, args.warmup, None)
+            ping = (encode_request("GET", "/healthz", host=HOST),)
+            health = Endpoint("GET /healthz", ping, args.clients)
+            base_http, base_cpu = drive(port, [health], args, args.baseline_duration, child.pid)
+            result, server_cpu = drive(port, endpoints, args, args.duration, child.pid)
         finally:
-            if child is not None:
-                child.terminate()
-                child.wait(timeout=30)
+            child.terminate()
+            child.wait(timeout=60)
         base_direct = in_process_baseline(queries, args.baseline_duration, home)
-    print(base_http.line("baseline GET /healthz"))
-    print(base_direct.line("baseline Screener.match"))
-    print(result.line("POST /match/default"))
+    print(summary("baseline GET /healthz", base_http.tallies["GET /healthz"], base_http.elapsed))
+    print("  " + cpu_line(base_http, base_cpu, len(base_http.tallies["GET /healthz"].latencies)))
+    print(summary("baseline Screener.match", base_direct, args.baseline_duration))
+    total = 0
+    for name, tally in result.tallies.items():
+        print(summary(name, tally, result.elapsed))
+        total += len(tally.latencies) + sum(tally.errors.values())
+    print("  " + cpu_line(result, server_cpu, total))
     print("load average after: {:.2f} {:.2f} {:.2f} (2 cores, shared)".format(*os.getloadavg()))
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 if __name__ == "__main__":

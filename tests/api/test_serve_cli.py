@@ -9,12 +9,16 @@ import uvicorn
 from typer.testing import CliRunner
 
 from sanctionwatch.cli.main import build_app
+from sanctionwatch.cli.serve import default_workers
 
 CASES = {
-    "defaults": ([], {"host": "127.0.0.1", "port": 8000, "workers": 1}),
+    "defaults": (
+        [],
+        {"host": "127.0.0.1", "port": 8000, "workers": default_workers(), "access_log": True},
+    ),
     "all-options": (
-        ["--host", "0.0.0.0", "--port", "9001", "--workers", "2"],
-        {"host": "0.0.0.0", "port": 9001, "workers": 2},
+        ["--host", "0.0.0.0", "--port", "9001", "--workers", "3", "--no-access-log"],
+        {"host": "0.0.0.0", "port": 9001, "workers": 3, "access_log": False},
     ),
 }
 
@@ -28,7 +32,7 @@ def test_serve_options(
     result = CliRunner().invoke(build_app("serve"), ["serve", *args])
     assert result.exit_code == 0, result.output
     [(target, kwargs)] = calls
-    assert target == "sanctionwatch.api.asgi:make_app" and kwargs["factory"] is True
+    assert target == "sanctionwatch.web.asgi:make_app" and kwargs["factory"] is True
     assert {k: kwargs[k] for k in expected} == expected
 
 

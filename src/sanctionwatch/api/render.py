@@ -1,4 +1,10 @@
-"""Domain objects to yente's JSON shapes (pure functions, no I/O)."""
+"""Domain objects to yente's JSON shapes (pure functions, no I/O).
+
+`/match` is the hot path: its routes send these dicts as they are (orjson, no second pass
+through the pydantic models), so each function here returns exactly what the wire model
+(`models.ScoredEntityResponse`, `models.EntityMatches`) would dump: every field present, floats
+as floats, UTC timestamps with `Z`. `tests/api/test_render.py` holds them to the models.
+"""
 
 from __future__ import annotations
 
@@ -17,15 +23,38 @@ META_KEY = "_meta"
 FACET_LABELS = {"countries": "Countries", "topics": "Topics", "datasets": "Data sources"}
 
 
+FEATURE_TEXT_KEYS = ("detail", "query", "candidate")
+
+
 def timestamp(value: Any) -> str | None:
-    """An ISO timestamp clients can parse, or None: never pass an unparseable string on."""
+    """An ISO timestamp clients can parse, or None: never pass an unparseable string on.
+
+    Written as pydantic writes a `datetime` (UTC as `Z`), so a dict sent as it is and one
+    passed through a response model give the same bytes.
+    """
     if value is None or value == "":
         return None
     text = value.isoformat() if isinstance(value, datetime) else str(value)
     try:
-        return datetime.fromisoformat(text).isoformat()
+        out = datetime.fromisoformat(text).isoformat()
     except ValueError:
         return None
+    return out[:-6] + "Z" if out.endswith("+00:00") else out
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def feature_explanation(value: Mapping[str, Any]) -> dict[str, Any]:
+    """One feature's explanation in the `FeatureExplanation` wire shape (and only that:
+    yente clients validate it strictly)."""
+    out: dict[str, Any] = {"score": float(value["score"])}
+    for key in FEATURE_TEXT_KEYS:
+        out[key] = _text(value.get(key))
+    weight = value.get("weight")
+    out["weight"] = None if weight is None else float(weight)
+    return out
 
 
 def entity_dict(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,7 +95,7 @@ def scored_dict(result: MatchResultLike) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     for key, value in (data.get("explanations") or {}).items():
         if isinstance(value, Mapping) and isinstance(value.get("score"), int | float):
-            explanations[key] = dict(value)
+            explanations[key] = feature_explanation(value)
         elif key == META_KEY and isinstance(value, Mapping):
             meta.update(value)
         else:
@@ -74,9 +103,19 @@ def scored_dict(result: MatchResultLike) -> dict[str, Any]:
     out["score"] = float(data.get("score", result.score))
     out["match"] = bool(data.get("match", result.match))
     out["explanations"] = explanations
-    out["features"] = dict(data.get("features") or {})
+    out["features"] = {name: float(v) for name, v in (data.get("features") or {}).items()}
     out["meta"] = meta or None
     return out
+
+
+def match_entry(results: list[dict[str, Any]], query: dict[str, Any]) -> dict[str, Any]:
+    """yente's `EntityMatches`: one query's scored results, their match count and the echo."""
+    return {
+        "status": 200,
+        "results": results,
+        "total": {"value": sum(1 for r in results if r["match"]), "relation": "eq"},
+        "query": query,
+    }
 
 
 def facet_label(facet: str, name: str, dataset_titles: Mapping[str, str]) -> str:

@@ -1,10 +1,28 @@
-"""`sanctionwatch serve`: run the yente-compatible HTTP API with uvicorn."""
+"""`sanctionwatch serve`: run the web UI and the yente-compatible HTTP API with uvicorn.
+
+Scoring is CPU-bound and Python holds one core per process, so the server runs one worker
+process per available core by default. Workers share nothing but the store (and the
+workspace in it) and the persisted screening index: each builds its app with the factory,
+loads the index from disk and keeps it fresh on its own. uvicorn picks uvloop and httptools
+when they are installed (they are dependencies); the access log costs a few percent of CPU
+under load, so it can be turned off.
+"""
 
 from __future__ import annotations
+
+import os
 
 import typer
 
 from sanctionwatch.cli.common import handle_errors, settings
+
+
+def default_workers() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's total)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def register(app: typer.Typer) -> None:
@@ -13,20 +31,25 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", help="Interface to bind."),
         port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
-        workers: int = typer.Option(
-            1, min=1, help="Worker processes; /match is CPU-bound, so one per core."
+        workers: int | None = typer.Option(
+            None,
+            min=1,
+            help="Worker processes; /match is CPU-bound, so one per core (the default).",
+            show_default="one per available core",
         ),
+        access_log: bool = typer.Option(True, help="Log every request (uvicorn's access log)."),
         log_level: str = typer.Option("info", help="uvicorn log level."),
     ) -> None:
-        """Serve /match, /search, /entities, /catalog... as yente does, on HOST:PORT."""
+        """Serve the web UI, /api/* and yente's /match, /search, /entities... on HOST:PORT."""
         import uvicorn
 
         settings()  # fail early, with a clear message, on a broken settings file
         uvicorn.run(
-            "sanctionwatch.api.asgi:make_app",
+            "sanctionwatch.web.asgi:make_app",
             factory=True,
             host=host,
             port=port,
-            workers=workers,
+            workers=workers or default_workers(),
+            access_log=access_log,
             log_level=log_level,
         )
