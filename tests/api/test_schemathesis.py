@@ -3,11 +3,15 @@ response (status and body) conforms to `/openapi.json`. Bounded: 50 examples per
 fixed seed.
 
 The schema is loaded at import (schemathesis' lazy `from_fixture` does not work with pytest 9),
-so the app is built here over the fake store with an in-memory index (nothing written).
+so the app is built here over the fake store with an in-memory index and a fresh workspace
+in a temporary folder. Every call carries an admin's API key, so the `/api/*` operations are
+exercised past authentication (a generated `DELETE /api/keys/{id}` may revoke that key: a new
+one is made before the next call).
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,7 @@ from sanctionwatch.api.ports import ScreenerLike, StoreLike
 from sanctionwatch.screening.service import Screener
 from tests.api.conftest import api_settings
 from tests.api.fakes import EU_FSF, ZALA, FakeStore, read_entities
+from tests.api.wsapp import reader_factory
 
 pytestmark = pytest.mark.slow
 
@@ -37,12 +42,27 @@ def in_memory_screener(store: StoreLike) -> ScreenerLike:
     return Screener.build(store.entities(), versions=store.current_versions())
 
 
+HOME = Path(tempfile.gettempdir()) / "sanctionwatch-schemathesis"
+shutil.rmtree(HOME, ignore_errors=True)  # a fresh workspace every run
+SETTINGS = api_settings(HOME, reader_ner=False)
 APP = create_app(
-    api_settings(Path(tempfile.gettempdir()) / "sanctionwatch-schemathesis"),
+    SETTINGS,
     store=FakeStore(read_entities(ZALA, EU_FSF)),
     screener_factory=in_memory_screener,
+    reader_factory=reader_factory(SETTINGS),
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+WORKSPACE = APP.state.workspace
+ADMIN = "st-admin-7f3a"  # a name the generated data will not hit
+WORKSPACE.add_user(ADMIN, "admin", actor="schemathesis")
+_keys = [WORKSPACE.create_api_key(ADMIN, label="schemathesis", actor="schemathesis")[1]]
+
+
+def auth_headers() -> dict[str, str]:
+    """An admin's API key that still works."""
+    if WORKSPACE.verify_api_key(_keys[-1]) is None:
+        _keys.append(WORKSPACE.create_api_key(ADMIN, label="again", actor="schemathesis")[1])
+    return {"Authorization": f"ApiKey {_keys[-1]}"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -57,5 +77,13 @@ def built_index() -> None:
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate(
-        checks=[not_a_server_error, response_schema_conformance, status_code_conformance]
+        headers=auth_headers(),
+        checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
     )
+
+
+def test_every_workspace_route_is_exercised() -> None:
+    """The parametrised run above covers the `/api/*` operations (they are in the schema)."""
+    paths = set(APP.openapi()["paths"])
+    assert {"/api/alerts", "/api/cases/{case_id}/decisions", "/api/documents"} <= paths
+    assert {"/api/screen/file", "/api/users/{name}/keys", "/api/keys/{key_id}"} <= paths

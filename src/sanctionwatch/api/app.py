@@ -1,8 +1,12 @@
-"""The yente-compatible HTTP API: `create_app(settings)` gives the FastAPI application.
+"""The HTTP API: `create_app(settings)` gives the FastAPI application.
 
-The app holds one screener, built from the store at startup and rebuilt when the store's
-current list versions change (see `state.ScreenerHolder`). Routes parse input, call one
-service function and render yente's JSON; every error is `{"detail": "..."}`.
+Two parts share one app: yente's read API (`/match`, `/search`, `/entities`...) and the
+analyst's workspace API under `/api/` (alerts, cases, documents, ship events, screening,
+users). The app holds one screener, built from the store at startup and rebuilt when the
+store's current list versions change (see `state.ScreenerHolder`), one document reader built
+lazily (`readers.ReaderHolder`), and the workspace. Routes parse input, call one service
+function and render JSON; every error is `{"detail": "..."}`. Who may call what is decided in
+`auth`; every response carries the security headers of `headers`.
 """
 
 from __future__ import annotations
@@ -14,21 +18,45 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from sanctionwatch import __version__
+from sanctionwatch.api.auth import (
+    YENTE_REQUIRED_KEY,
+    flag,
+    install_auth_handlers,
+    require_viewer,
+)
 from sanctionwatch.api.errors import error_response, install_error_handlers
+from sanctionwatch.api.headers import HEADERS as SECURITY_HEADERS
+from sanctionwatch.api.headers import SecurityHeaders, redoc_page, swagger_page
 from sanctionwatch.api.limits import RequestLimits
 from sanctionwatch.api.ports import ScreenerFactory, ScreenerLike, StoreLike
-from sanctionwatch.api.routes import entities, match, reconcile, search, system
+from sanctionwatch.api.readers import ReaderFactory, ReaderHolder, default_reader_factory
+from sanctionwatch.api.readers import wait_seconds as reader_wait_seconds
+from sanctionwatch.api.routes import (
+    entities,
+    match,
+    reconcile,
+    search,
+    system,
+    ws_alerts,
+    ws_cases,
+    ws_documents,
+    ws_events,
+    ws_screen,
+    ws_users,
+    ws_views,
+)
 from sanctionwatch.api.state import ScreenerHolder
 from sanctionwatch.errors import ConfigError
 from sanctionwatch.settings import Settings
 
 if TYPE_CHECKING:
+    from sanctionwatch.cases.workspace import Workspace
     from sanctionwatch.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,6 +64,10 @@ log = logging.getLogger(__name__)
 # Our options live in `settings.extra`, i.e. as extra keys of the settings file (settings.toml).
 REFRESH_SECONDS_KEY = "api_refresh_seconds"
 DEFAULT_REFRESH_SECONDS = 60.0
+SESSION_HOURS_KEY = "session_hours"
+DEFAULT_SESSION_HOURS = 12.0
+YENTE_ROUTERS = (match, search, entities, reconcile, system)
+WORKSPACE_ROUTERS = (ws_alerts, ws_cases, ws_documents, ws_events, ws_screen, ws_views, ws_users)
 
 DESCRIPTION = (
     "Sanctions screening with yente's read API: the same paths, parameters and JSON, so "
@@ -77,6 +109,23 @@ def open_default_store(settings: Settings) -> Store:
     return open_store(settings.db_url)
 
 
+def session_hours(settings: Settings) -> float:
+    raw = settings.extra.get(SESSION_HOURS_KEY, DEFAULT_SESSION_HOURS)
+    try:
+        hours = float(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {SESSION_HOURS_KEY!r} must be a number, got {raw!r}") from exc
+    if hours <= 0:
+        raise ConfigError(f"setting {SESSION_HOURS_KEY!r} must be positive, got {raw!r}")
+    return hours
+
+
+def open_default_workspace(settings: Settings) -> Workspace:
+    from sanctionwatch.cases.workspace import open_workspace
+
+    return open_workspace(settings.db_url, session_hours=session_hours(settings))
+
+
 def _log_task_failure(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("screener refresh task failed", exc_info=task.exception())
@@ -85,7 +134,10 @@ def _log_task_failure(task: asyncio.Task[None]) -> None:
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     """A bug: answer in the one error shape; Starlette still logs the traceback."""
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "Internal server error")
+    response = error_response(500, "Internal server error")
+    # This answer leaves through Starlette's outermost error middleware, around ours.
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -124,8 +176,11 @@ def create_app(
     *,
     screener_factory: ScreenerFactory | None = None,
     store: StoreLike | None = None,
+    workspace: Workspace | None = None,
+    reader_factory: ReaderFactory | None = None,
 ) -> FastAPI:
-    """The API over `store` (default: the store at `settings.db_url`)."""
+    """The API over `store` and `workspace` (default: both in the database at
+    `settings.db_url`; what this function opens it closes at shutdown)."""
     owned: Store | None = None  # a store we open is one we close at shutdown
     the_store: StoreLike
     if store is None:
@@ -133,8 +188,15 @@ def create_app(
         the_store = owned
     else:
         the_store = store
+    owned_workspace = open_default_workspace(settings) if workspace is None else None
+    the_workspace = workspace or owned_workspace
     factory = screener_factory or default_screener_factory(settings)
     holder = ScreenerHolder(the_store, factory)
+    readers = ReaderHolder(
+        the_store,
+        reader_factory or default_reader_factory(settings, lambda: holder.current),
+        wait=reader_wait_seconds(settings),
+    )
     interval = refresh_seconds(settings)
 
     @contextlib.asynccontextmanager
@@ -149,22 +211,49 @@ def create_app(
                 await task
             if owned is not None:
                 owned.close()
+            if owned_workspace is not None:
+                owned_workspace.close()
 
     app = FastAPI(
         title="sanctionwatch API",
         description=DESCRIPTION,
         version=__version__,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.holder = holder
+    app.state.readers = readers
+    app.state.workspace = the_workspace
     app.state.settings = settings
     install_error_handlers(app)
+    install_auth_handlers(app)
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"]
     )
     app.add_middleware(RequestLimits)
-    for module in (match, search, entities, reconcile, system):
+    app.add_middleware(SecurityHeaders)
+    # yente's routes stay open (as yente's are) unless `yente_auth_required` is set.
+    # (Decided once here: an open /match pays nothing for auth.)
+    yente_open = not flag(settings, YENTE_REQUIRED_KEY, False)
+    yente_access = [] if yente_open else [Depends(require_viewer)]
+    for module in YENTE_ROUTERS:
+        app.include_router(module.router, dependencies=yente_access)
+    for module in WORKSPACE_ROUTERS:
         app.include_router(module.router)
+    _add_docs(app)
     app.openapi = _openapi_document(app)  # type: ignore[method-assign]
     return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    """Swagger UI and ReDoc at yente's paths, under a policy that names their scripts."""
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return swagger_page(app.title)
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return redoc_page(app.title)

@@ -37,6 +37,11 @@ class ScreenerHolder:
         return self._screener is not None
 
     @property
+    def current(self) -> ScreenerLike | None:
+        """The current screener, or None while the first build runs (never raises)."""
+        return self._screener
+
+    @property
     def built_versions(self) -> dict[str, str]:
         return dict(self._built_versions or {})
 
