@@ -181,7 +181,9 @@ def test_run_syncs_the_mirror_and_reports_changes(tmp_path: Path) -> None:
     (mirror / "old" / "consolidated.xml.gz").symlink_to(UN_2025)
     (mirror / "consolidated.xml").symlink_to(UN_2026)
     env = {"SANCTIONWATCH_HOME": str(tmp_path / "home"), "SANCTIONWATCH_MIRROR": str(mirror)}
-    result = CliRunner().invoke(build_app("run"), ["run", "--json"], env=env)
+    result = CliRunner().invoke(
+        build_app("run"), ["run", "--json", "--no-monitor", "--no-serve"], env=env
+    )
     assert result.exit_code == 0, result.output
     [summary] = json_lines(result.stdout)
     [un] = summary["datasets"]
