@@ -368,8 +368,9 @@ def _clause(text: str, span: tuple[int, int], hit: Hit) -> tuple[int, int]:
     """The clause around a hit, widened to the clause before it for cue words."""
     start, end = span
     cuts = [start, *(start + m.end() for m in CLAUSE_RE.finditer(text[start:end])), end]
-    lo = max(c for c in cuts if c <= hit.start)
-    hi = min(c for c in cuts if c >= hit.end)
+    # A multi-word term may run past the sentence end (a line break inside it): clamp.
+    lo = max((c for c in cuts if c <= hit.start), default=start)
+    hi = min((c for c in cuts if c >= hit.end), default=end)
     lo = cuts[max(0, cuts.index(lo) - 1)]
     return lo, hi
 
