@@ -182,6 +182,28 @@ def test_events(workspace: Workspace) -> None:
         workspace.events(since="last tuesday")
 
 
+def test_identity_events_of_two_kinds_at_one_start_are_both_kept(
+    sqlite_workspace: Workspace,
+) -> None:
+    vessel = {"mmsi": 445123000, "imo": None, "name": "KOREA", "flag": "KP"}
+    base = {
+        "type": "identity",
+        "vessels": [vessel],
+        "start": "2024-03-01T00:00:00Z",
+        "end": None,
+        "lat": None,
+        "lon": None,
+        "duration_h": None,
+        "watchlist": [],
+        "definition": "identity@v2",
+        "params_hash": "abc",
+    }
+    flag = {**base, "details": {"kind": "dprk_flag"}}
+    dims = {**base, "details": {"kind": "dimension_mismatch", "length": [60, 227]}}
+    assert sqlite_workspace.save_events([flag, dims]) == 2
+    assert sqlite_workspace.save_events([dims]) == 0
+
+
 def _record_concurrently(url: str, alerts: list[Alert], workers: int) -> list[tuple[int, ...]]:
     barrier = threading.Barrier(workers)
     results: list[tuple[int, ...]] = []

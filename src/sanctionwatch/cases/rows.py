@@ -117,12 +117,16 @@ def event_keys(event: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def event_fingerprint(event: Mapping[str, Any]) -> str:
-    """Identity of a ship event across monitor runs: type, vessels, start and definition."""
+    """Identity of a ship event across monitor runs: type, its kind within the type (an
+    identity event may be an MMSI-445 flag and a dimension mismatch at the same start),
+    vessels, start and definition."""
     try:
         mmsis = [v.get("mmsi") for v in event.get("vessels") or ()]
-        return fingerprint(
-            "ship_event_record", event["type"], mmsis, event["start"], event.get("definition")
-        )
+        kind = (event.get("details") or {}).get("kind")
+        parts: list[Any] = [event["type"], mmsis, event["start"], event.get("definition")]
+        if kind is not None:  # events without a kind keep their earlier fingerprints
+            parts.append(kind)
+        return fingerprint("ship_event_record", *parts)
     except (KeyError, AttributeError, TypeError) as exc:
         raise InputError(f"ship event without type, start or vessels: {exc}") from exc
 
