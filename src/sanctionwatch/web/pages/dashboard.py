@@ -1,0 +1,20 @@
+"""The front page: new alerts, list changes, open cases, last runs (`cases.views.dashboard`)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from sanctionwatch.cases import views
+from sanctionwatch.cases.model import User
+from sanctionwatch.web.deps import get_store, get_workspace, page_read
+from sanctionwatch.web.pages.common import blocking
+from sanctionwatch.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+async def dashboard(request: Request, user: User | None = Depends(page_read)) -> Response:
+    data = await blocking(views.dashboard, get_workspace(request), get_store(request))
+    return render(request, "dashboard.html.j2", {"d": data}, user=user, title="Dashboard")

@@ -1,0 +1,35 @@
+"""Reading an uploaded file with the size limit applied while reading, not after."""
+
+from __future__ import annotations
+
+from fastapi import Request, UploadFile
+
+from sanctionwatch.cases.views import UploadTooLarge
+from sanctionwatch.errors import ConfigError, InputError
+
+UPLOAD_MAX_KEY = "upload_max_bytes"
+DEFAULT_UPLOAD_MAX = 10 * 1024 * 1024
+CHUNK = 64 * 1024
+
+
+def upload_limit(request: Request) -> int:
+    raw = request.app.state.settings.extra.get(UPLOAD_MAX_KEY, DEFAULT_UPLOAD_MAX)
+    try:
+        return int(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {UPLOAD_MAX_KEY!r} must be a number, got {raw!r}") from exc
+
+
+async def read_upload(request: Request, upload: UploadFile | None) -> tuple[bytes, str]:
+    """(bytes, file name) of a form's file field; `UploadTooLarge` past the limit."""
+    if upload is None or not upload.filename:
+        raise InputError("choose a file to upload")
+    limit = upload_limit(request)
+    parts: list[bytes] = []
+    size = 0
+    while chunk := await upload.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise UploadTooLarge(f"{upload.filename}: larger than the limit of {limit} bytes")
+        parts.append(chunk)
+    return b"".join(parts), upload.filename
