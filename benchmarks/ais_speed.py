@@ -256,6 +256,7 @@ def main() -> None:
         result: DetectResult = f.result
         print(line("baseline plain-SQL encounters", b, n, f"raw encounters={b.result}"))
         print(line("full detector set (all 6)", f, n, f"events={result.stats['events']}"))
+        print(f"  cleaning plan: {result.stats['clean_plan']}")
         for stage, seconds in result.stats["stages_s"].items():
             cpu = result.stats["stages_cpu_s"].get(stage, 0.0)
             rate = n / seconds / 1e6 if seconds else float("inf")

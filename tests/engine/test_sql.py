@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from sanctionwatch.engine import Step, run_steps
 from sanctionwatch.engine.duckdb_engine import DuckDBEngine
 from sanctionwatch.engine.sql import SQLRenderError, haversine_km, render, sql_literal
 
@@ -87,3 +88,19 @@ def test_haversine_sql_matches_python(
     )
     assert math.isclose(got, 2 * 6371.0 * math.asin(math.sqrt(h)), rel_tol=1e-12)
     assert math.isclose(got, km, abs_tol=0.01)
+
+
+def test_run_steps_materialises_tables_and_names_views_in_order() -> None:
+    """A view step is only named: it reads what the steps before it made, when queried."""
+    engine = DuckDBEngine()
+    run_steps(
+        engine,
+        [
+            Step("a", "SELECT unnest(range(0, 5)) AS x"),
+            Step("b", "SELECT x * 2 AS y FROM a", view=True),
+            Step("c", "SELECT sum(y) AS s FROM b"),
+        ],
+    )
+    kinds = engine.arrow("SELECT view_name FROM duckdb_views() WHERE NOT internal").column(0)
+    assert kinds.to_pylist() == ["b"]
+    assert engine.arrow("SELECT s FROM c").column("s")[0].as_py() == 20

@@ -15,8 +15,11 @@ import pyarrow as pa
 import pytest
 
 from sanctionwatch.engine.duckdb_engine import DuckDBEngine
+from sanctionwatch.maritime import sql_clean
+from sanctionwatch.maritime.params import CleanParams
 from sanctionwatch.maritime.pipeline import DetectInput, detect
 from sanctionwatch.maritime.reference import detect_reference
+from sanctionwatch.maritime.sql_clean import CleanPlan
 from sanctionwatch.maritime.synthetic import KN_MS, move, positions_table
 from tests.maritime.conftest import MIDNIGHT, SEED, real_input
 from tests.maritime.parity import normalise
@@ -129,3 +132,23 @@ def test_range_shim_matches_duckdb(range_on_spark: dict[str, list[int]], name: s
     sql = f"SELECT unnest(range({a}, {b}, 600)) AS x"
     expected = DuckDBEngine().arrow(sql).column("x").to_pylist()
     assert range_on_spark[name] == expected == list(range(a, b, 600))
+
+
+@pytest.mark.parametrize("plan", [pytest.param(p, id=p) for p in ("dedup", "optimistic")])
+def test_spark_cleaning_plans_equal_duckdb(spark: Any, mixed: DetectInput, plan: CleanPlan) -> None:
+    """Both cleaning plans (the optimistic one deduplicates the MMSIs with duplicates again,
+    through joins) give DuckDB's cleaned reports on Spark."""
+    from sanctionwatch.engine.spark_engine import SparkEngine
+
+    query = "SELECT mmsi, ts, brk, nts, nbrk, n_dedup FROM positions_seg ORDER BY mmsi, ts"
+    got = {}
+    for name, engine in (
+        ("spark", SparkEngine(spark, checkpoint=True)),
+        ("duckdb", DuckDBEngine()),
+    ):
+        engine.register("raw_positions", mixed.positions)
+        sql_clean.clean_positions(engine, CleanParams(), plan=plan)
+        got[name] = engine.arrow(query).to_pylist()
+        engine.close()
+    assert got["spark"] == got["duckdb"]
+    assert len(got["spark"]) > 9000

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sanctionwatch.engine.base import Engine, rows
+from sanctionwatch.engine.base import Engine, Step, rows, run_steps
 from sanctionwatch.engine.sql import Dialect, render
 
-__all__ = ["Dialect", "Engine", "open_engine", "render", "rows"]
+__all__ = ["Dialect", "Engine", "Step", "open_engine", "render", "rows", "run_steps"]
 
 
 def open_engine(name: str, *, threads: int | None = None, spark: object | None = None) -> Engine:

@@ -6,6 +6,7 @@ default) and Spark (clusters). Queries are SELECT statements in DuckDB's dialect
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pyarrow as pa
@@ -35,6 +36,27 @@ class Engine(Protocol):
 
     def close(self) -> None:
         """Release the engine's resources."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One named SELECT of a batch computation.
+
+    `view=True` names it without computing it: for a stage read once (the engine then plans
+    it inline into its reader) or a cheap union of stages that would otherwise be copied."""
+
+    name: str
+    sql: str
+    view: bool = False
+
+
+def run_steps(engine: Engine, steps: list[Step]) -> None:
+    """Materialise (or name, for views) each step in order."""
+    for step in steps:
+        if step.view:
+            engine.view(step.name, step.sql)
+        else:
+            engine.create(step.name, step.sql)
 
 
 def rows(engine: Engine, select_sql: str) -> list[dict[str, Any]]:

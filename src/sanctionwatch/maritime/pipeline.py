@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from sanctionwatch.engine import Engine, rows
+from sanctionwatch.engine import Engine, Step, rows, run_steps
 from sanctionwatch.maritime import sql_clean, sql_events, sql_identity
 from sanctionwatch.maritime.events import (
     approach_then_dark,
@@ -31,12 +31,12 @@ from sanctionwatch.maritime.events import (
 from sanctionwatch.maritime.identity import identity_rows
 from sanctionwatch.maritime.params import DetectConfig
 from sanctionwatch.maritime.records import Event
+from sanctionwatch.maritime.sql_clean import CleanPlan
 from sanctionwatch.maritime.watchlist import Watchlist
 
 PORT_SCHEMA = pa.schema(
     [("iso3", pa.string()), ("label", pa.string()), ("lat", pa.float64()), ("lon", pa.float64())]
 )
-VIEW = "view:"
 ALL_DETECTORS = ("encounter", "loitering", "gap", "port_visit", "identity", "dark_sts")
 
 
@@ -75,25 +75,19 @@ class DetectInput:
 
 
 class _Timer:
-    """Runs stages (steps to name, then an optional final query) and times them.
-
-    A step is (name, SELECT) for a table materialised once and read more than once, or
-    ("view:" + name, SELECT) for a stage read once, which the engine then plans inline.
-    """
+    """Runs stages (steps to materialise or name, then an optional final query) and times
+    them. A step read once is a view (`Step(..., view=True)`), which the engine then plans
+    inline into its reader."""
 
     def __init__(self) -> None:
         self.stages: dict[str, float] = {}
         self.cpu: dict[str, float] = {}  # process CPU (all engine threads), steadier than wall
 
     def stage(
-        self, engine: Engine, name: str, tables: list[tuple[str, str]], final: str | None
+        self, engine: Engine, name: str, steps: list[Step], final: str | None
     ) -> list[dict[str, Any]]:
         start, cpu = time.perf_counter(), time.process_time()
-        for table, sql in tables:
-            if table.startswith(VIEW):
-                engine.view(table.removeprefix(VIEW), sql)
-            else:
-                engine.create(table, sql)
+        run_steps(engine, steps)
         result = rows(engine, final) if final is not None else []
         self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
         self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
@@ -108,8 +102,10 @@ def detect(
     start: int | None = None,
     end: int | None = None,
     detectors: tuple[str, ...] = ALL_DETECTORS,
+    clean_plan: CleanPlan = "auto",
 ) -> DetectResult:
-    """All events in [start, end) (epoch s; None = unbounded) on one engine."""
+    """All events in [start, end) (epoch s; None = unbounded) on one engine. `clean_plan`
+    chooses how duplicates are found (see `sql_clean.clean_positions`), never the result."""
     cfg = config or DetectConfig()
     timer = _Timer()
     engine.register("raw_positions", data.positions)
@@ -120,16 +116,17 @@ def detect(
         conds.append(f"ts >= {int(start)}")
     if end is not None:
         conds.append(f"ts < {int(end)}")
-    clean_sql = [
-        (
-            "positions_seg",
-            sql_clean.segmented_sql(cfg.clean, " AND ".join(conds)),
-        )
-    ]
-    timer.stage(engine, "clean", clean_sql, None)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    plan = sql_clean.clean_positions(engine, cfg.clean, " AND ".join(conds), clean_plan)
+    timer.stages["clean"] = time.perf_counter() - started
+    timer.cpu["clean"] = time.process_time() - started_cpu
     bounds = rows(engine, "SELECT count(*) AS n, min(ts) AS t0, max(ts) AS t1 FROM positions_seg")
     n, t0, t1 = bounds[0]["n"], bounds[0]["t0"], bounds[0]["t1"]
-    stats: dict[str, Any] = {"positions_in": data.positions.num_rows, "positions_clean": n}
+    stats: dict[str, Any] = {
+        "positions_in": data.positions.num_rows,
+        "positions_clean": n,
+        "clean_plan": plan,
+    }
     summary = timer.stage(engine, "identity", [], sql_identity.identity_summary_sql())
     found: dict[str, list[dict[str, Any]]] = {k: [] for k in ALL_DETECTORS}
     jumps: list[dict[str, Any]] = []
@@ -142,11 +139,11 @@ def detect(
             engine,
             "encounter",
             [
-                (VIEW + "resampled", sql_events.resampled_sql(p)),
-                ("grid", sql_events.grid_sql(p)),
-                ("pairs", sql_events.pairs_sql(p)),
-                (VIEW + "encounter_runs", sql_events.runs_sql(p)),
-                ("encounter_merged", sql_events.merged_sql(p)),
+                Step("resampled", sql_events.resampled_sql(p), view=True),
+                Step("grid", sql_events.grid_sql(p)),
+                Step("pairs", sql_events.pairs_sql(p)),
+                Step("encounter_runs", sql_events.runs_sql(p), view=True),
+                Step("encounter_merged", sql_events.merged_sql(p)),
             ],
             sql_events.encounters_sql(p),
         )
@@ -155,7 +152,7 @@ def detect(
         found["loitering"] = timer.stage(
             engine,
             "loitering",
-            [("loitering_raw", sql_events.loitering_sql(lp))],
+            [Step("loitering_raw", sql_events.loitering_sql(lp))],
             sql_events.loitering_final_sql(lp),
         )
     if wanted & {"gap", "dark_sts", "port_visit"}:
@@ -165,8 +162,8 @@ def detect(
             engine,
             "gap",
             [
-                (VIEW + "reception", sql_events.reception_sql(gp, days=days)),
-                ("gaps_raw", sql_events.gaps_raw_sql(gp, data_end=t1)),
+                Step("reception", sql_events.reception_sql(gp, days=days), view=True),
+                Step("gaps_raw", sql_events.gaps_raw_sql(gp, data_end=t1)),
             ],
             sql_events.gaps_sql(gp, data_end=t1),
         )
@@ -176,7 +173,7 @@ def detect(
         found["port_visit"] = timer.stage(
             engine,
             "port_visit",
-            [("port_near", sql_events.port_near_sql(pp, targets))],
+            [Step("port_near", sql_events.port_near_sql(pp, targets))],
             sql_events.port_visits_sql(pp),
         )
     if "identity" in wanted:

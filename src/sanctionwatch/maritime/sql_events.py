@@ -308,14 +308,17 @@ SELECT mmsi, ts, label, d FROM (
 
 
 def port_visits_sql(p: PortVisitParams) -> str:
+    """Visits from the tracks of the vessels that came near a port. (A join, not
+    `IN (subquery)`: Spark 4.3.0 fails with "key not found" on that subquery over the union
+    view `positions_seg` built from checkpointed stages.)"""
     flags = """
 SELECT s.mmsi, s.ts, s.lat, s.lon, s.sog, n.label, n.d,
   CASE WHEN n.d IS NULL THEN 0 ELSE 1 END AS inside,
   lead(s.ts) OVER (PARTITION BY s.mmsi ORDER BY s.ts) AS nts,
   max(s.ts) OVER (PARTITION BY s.mmsi) AS last_ts
 FROM positions_seg s
-LEFT JOIN port_near n ON s.mmsi = n.mmsi AND s.ts = n.ts
-WHERE s.mmsi IN (SELECT mmsi FROM port_near)"""
+JOIN (SELECT DISTINCT mmsi FROM port_near) v ON s.mmsi = v.mmsi
+LEFT JOIN port_near n ON s.mmsi = n.mmsi AND s.ts = n.ts"""
     runs = f"""
 SELECT *, sum(CASE WHEN inside = 1 AND prev_label = label THEN 0 ELSE 1 END)
   OVER (PARTITION BY mmsi ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
