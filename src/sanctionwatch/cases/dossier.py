@@ -53,7 +53,25 @@ def with_entities(dossier: CaseDossier, store: Store | None) -> CaseDossier:
     found: list[Mapping[str, Any]] = []
     for entity_id in entity_ids(dossier.alerts):
         try:
-            found.append(store.entity_nested(entity_id))
+            found.append(stable_entity(store.entity_nested(entity_id)))
         except NotFoundError:
             continue
     return replace(dossier, entities=tuple(found))
+
+
+def stable_entity(entity: Mapping[str, Any]) -> dict[str, Any]:
+    """The entity with every property's values in a fixed order (text sorted, nested entities
+    by id), so a report is the same bytes whatever order the store returned the statements in."""
+    out = dict(entity)
+    properties = entity.get("properties")
+    if isinstance(properties, Mapping):
+        out["properties"] = {prop: _stable_values(values) for prop, values in properties.items()}
+    return out
+
+
+def _stable_values(values: Any) -> Any:
+    if not isinstance(values, list):
+        return values
+    nested = [stable_entity(v) for v in values if isinstance(v, Mapping)]
+    plain = sorted(str(v) for v in values if not isinstance(v, Mapping))
+    return [*plain, *sorted(nested, key=lambda e: str(e.get("id", "")))]

@@ -29,6 +29,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+from sanctionwatch.cases.dossier import stable_entity
 from sanctionwatch.cases.model import (
     Alert,
     AuditEntry,
@@ -200,7 +201,7 @@ def build_dossier(alerts: list[Alert], store: Store, *, case_title: str, note: s
     entities = []
     for entity_id in ids:
         try:
-            entities.append(store.entity_nested(entity_id))
+            entities.append(stable_entity(store.entity_nested(entity_id)))
         except NotFoundError:
             continue
     case = Case(
