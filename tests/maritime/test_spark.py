@@ -1,7 +1,8 @@
 """Spark (local mode) gives the same events as DuckDB and the reference.
 
 One input covers every detector (the seeded synthetic set, a real GFW identity slice, the
-Danish close pass and a synthetic call at a DPRK port), and each engine runs all detectors
+Danish close pass, a synthetic call at a DPRK port, and loiterers and gaps off the Shandong
+coast where distance to shore decides: `coastal.py`), and each engine runs all detectors
 on it once: Spark jobs, not rows, are what a test pays for. The session is the session-scoped
 `spark` fixture of `conftest.py`.
 """
@@ -18,9 +19,11 @@ from sanctionwatch.engine.duckdb_engine import DuckDBEngine
 from sanctionwatch.maritime import sql_clean
 from sanctionwatch.maritime.params import CleanParams
 from sanctionwatch.maritime.pipeline import DetectInput, detect
+from sanctionwatch.maritime.records import IDENTITY_SCHEMA
 from sanctionwatch.maritime.reference import detect_reference
 from sanctionwatch.maritime.sql_clean import CleanPlan
 from sanctionwatch.maritime.synthetic import KN_MS, move, positions_table
+from tests.maritime.coastal import SHORE_CASES, ShoreCase, coastal_rows, shore_case_rows
 from tests.maritime.conftest import MIDNIGHT, SEED, real_input
 from tests.maritime.parity import normalise
 
@@ -55,7 +58,8 @@ def mixed(synthetic: DetectInput, ports: pa.Table) -> DetectInput:
         ports, "gfw_segment/regression/regr_567000000.json.gz", "dma/ais-close-approach-wgs84.csv"
     )
     visit = positions_table(port_call_rows(random.Random(SEED)))
-    positions = pa.concat_tables([synthetic.positions, real.positions, visit])
+    coast = positions_table(shore_case_rows() + coastal_rows(SEED, n=12))
+    positions = pa.concat_tables([synthetic.positions, real.positions, visit, coast])
     return DetectInput(positions, real.identities, ports)
 
 
@@ -90,6 +94,7 @@ def test_duckdb_equals_reference(on_engines: dict[str, list[str]]) -> None:
         pytest.param('"type": "encounter"', id="encounter"),
         pytest.param('"type": "loitering"', id="loitering"),
         pytest.param('"type": "gap"', id="gap"),
+        pytest.param('"shore_km": null', id="gap-not-measured"),
         pytest.param('"type": "dark_sts"', id="dark-sts"),
         pytest.param('"type": "port_visit"', id="port-visit"),
         pytest.param('"kind": "shared_or_spoofed_mmsi"', id="identity-shared-mmsi"),
@@ -100,6 +105,51 @@ def test_duckdb_equals_reference(on_engines: dict[str, list[str]]) -> None:
 def test_spark_run_covers_every_detector(on_engines: dict[str, list[str]], needle: str) -> None:
     """Parity means something only if each detector produced events on Spark."""
     assert any(needle in e for e in on_engines["spark"])
+
+
+@pytest.fixture(scope="module")
+def coast_on_engines(spark: Any, ports: pa.Table) -> dict[str, list[str]]:
+    """Loitering and gaps alone on the coastal tracks: in `mixed` the real GFW track spans
+    months, so the reception of the data itself rules out every likely intentional gap."""
+    from sanctionwatch.engine.spark_engine import SparkEngine
+
+    rows = shore_case_rows() + coastal_rows(SEED, n=12)
+    data = DetectInput(positions_table(rows), IDENTITY_SCHEMA.empty_table(), ports)
+    detectors = ("loitering", "gap")
+    engine = SparkEngine(spark, checkpoint=True)
+    try:
+        on_spark = detect(engine, data, detectors=detectors)
+    finally:
+        engine.close()
+    return {
+        "spark": normalise(on_spark.events),
+        "duckdb": normalise(detect(DuckDBEngine(threads=2), data, detectors=detectors).events),
+        "reference": normalise(detect_reference(data, detectors=detectors).events),
+    }
+
+
+def test_spark_equals_duckdb_and_reference_off_the_coast(
+    coast_on_engines: dict[str, list[str]],
+) -> None:
+    assert coast_on_engines["spark"] == coast_on_engines["duckdb"]
+    assert coast_on_engines["duckdb"] == coast_on_engines["reference"]
+    assert any('"kind": "likely_intentional"' in e for e in coast_on_engines["spark"])
+
+
+@pytest.mark.parametrize("case", SHORE_CASES, ids=[c.name for c in SHORE_CASES])
+def test_spark_shore_cases(coast_on_engines: dict[str, list[str]], case: ShoreCase) -> None:
+    """The named cases of `test_shore_detectors`, on Spark."""
+    mine = [
+        e
+        for e in coast_on_engines["spark"]
+        if f'"type": "{case.kind}"' in e and f'"mmsi": {case.mmsi}' in e
+    ]
+    if case.kind == "loitering":
+        assert bool(mine) is case.expected, case.name
+    else:  # the dark stretch, not the gap still open at the end of the data
+        dark = [e for e in mine if '"is_open": false' in e]
+        assert len(dark) == 1, case.name
+        assert f'"likely_intentional": {str(case.expected).lower()}' in dark[0], case.name
 
 
 RANGE_CASES = {

@@ -64,13 +64,20 @@ class EncounterParams(Definition):
 
 @dataclass(frozen=True)
 class LoiteringParams(Definition):
-    """GFW loitering: hourly implied speed < 2 kn for >= 4 h, >= 20 nm from shore (port proxy)."""
+    """GFW loitering: hourly implied speed < 2 kn for >= 4 h, >= 20 nm from shore and port.
+
+    Distances are in km like every other distance here (20 nm = 37.04 km). Shore distance is
+    the 0.05-degree cell centre's (`maritime.shore`), ports are the World Port Index's:
+    Natural Earth simplifies harbours, so a port on a coast it smooths away still counts."""
 
     NAME: ClassVar[str] = "loitering"
+    VERSION: ClassVar[str] = "v2"  # v2 adds the shore condition; v1 looked at ports only
     bucket_s: int = 3600
     max_kn: float = 2.0
     min_duration_s: int = 4 * 3600
-    min_port_km: float = 20 * NM_KM
+    min_port_km: float = 20 * NM_KM  # no WPI port at this distance or closer
+    min_shore_km: float = 20 * NM_KM  # inclusive: shore_km >= this
+    shore_cell_deg: float = 0.05  # grid of the shore table (see `maritime.shore`)
 
 
 @dataclass(frozen=True)
@@ -78,9 +85,12 @@ class GapParams(Definition):
     """GFW AIS gaps (naive >= 6 h) and likely intentional disabling (Welch et al. 2022)."""
 
     NAME: ClassVar[str] = "gap"
+    VERSION: ClassVar[str] = "v2"  # v2: likely intentional also needs >= 50 nm from shore
     min_gap_s: int = 6 * 3600
     intentional_gap_s: int = 12 * 3600
-    intentional_port_km: float = 50 * NM_KM  # shore distance stand-in: nearest WPI port
+    intentional_port_km: float = 50 * NM_KM  # and no WPI port this close (as in v1)
+    intentional_shore_km: float = 50 * NM_KM  # inclusive: the gap's start shore_km >= this
+    shore_cell_deg: float = 0.05  # grid of the shore table (see `maritime.shore`)
     min_reception_per_day: float = 10.0  # positions per 1-degree cell per day, from the data
     min_positions_before: int = 14
     before_window_s: int = 12 * 3600
@@ -119,6 +129,8 @@ class DarkSTSParams(Definition):
     """Dark STS candidates: loitering with no AIS partner, scored by gaps around it."""
 
     NAME: ClassVar[str] = "dark_sts"
+    # v2: same rule, built on loitering@v2 and gap@v2 (distance to shore), so its events change
+    VERSION: ClassVar[str] = "v2"
     gap_window_s: int = 24 * 3600  # a gap ending/starting this close before/after counts
     min_score: float = 0.3
 

@@ -10,6 +10,7 @@ import csv
 import io
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from sanctionwatch.maritime.events import (
 from sanctionwatch.maritime.identity import identity_rows
 from sanctionwatch.maritime.params import DetectConfig
 from sanctionwatch.maritime.records import Event
+from sanctionwatch.maritime.shore import register_shore
 from sanctionwatch.maritime.sql_clean import CleanPlan
 from sanctionwatch.maritime.watchlist import Watchlist
 
@@ -84,10 +86,20 @@ class _Timer:
         self.cpu: dict[str, float] = {}  # process CPU (all engine threads), steadier than wall
 
     def stage(
-        self, engine: Engine, name: str, steps: list[Step], final: str | None
+        self,
+        engine: Engine,
+        name: str,
+        steps: list[Step],
+        final: str | None,
+        *,
+        before_final: Callable[[], object] | None = None,
     ) -> list[dict[str, Any]]:
+        """`before_final` runs between the steps and the final query, inside the stage's
+        time: registering the shore cells of a stage's candidates is part of its cost."""
         start, cpu = time.perf_counter(), time.process_time()
         run_steps(engine, steps)
+        if before_final is not None:
+            before_final()
         result = rows(engine, final) if final is not None else []
         self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
         self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
@@ -147,6 +159,7 @@ def detect(
             ],
             sql_events.encounters_sql(p),
         )
+    shore_cells: dict[str, int] = {}
     if wanted & {"loitering", "dark_sts"}:
         lp = cfg.loitering
         found["loitering"] = timer.stage(
@@ -154,6 +167,9 @@ def detect(
             "loitering",
             [Step("loitering_raw", sql_events.loitering_sql(lp))],
             sql_events.loitering_final_sql(lp),
+            before_final=lambda: shore_cells.update(
+                loitering=register_shore(engine, ["loitering_raw"], lp.shore_cell_deg)
+            ),
         )
     if wanted & {"gap", "dark_sts", "port_visit"}:
         gp = cfg.gap
@@ -164,8 +180,13 @@ def detect(
             [
                 Step("reception", sql_events.reception_sql(gp, days=days), view=True),
                 Step("gaps_raw", sql_events.gaps_raw_sql(gp, data_end=t1)),
+                Step("gaps_checked", sql_events.gaps_checked_sql(gp, data_end=t1)),
+                Step("gap_shore_candidates", sql_events.GAP_SHORE_CANDIDATES, view=True),
             ],
-            sql_events.gaps_sql(gp, data_end=t1),
+            sql_events.gaps_sql(gp),
+            before_final=lambda: shore_cells.update(
+                gap=register_shore(engine, ["gap_shore_candidates"], gp.shore_cell_deg)
+            ),
         )
     if "port_visit" in wanted:
         pp = cfg.port_visit
@@ -188,6 +209,7 @@ def detect(
         stages_s={k: round(v, 4) for k, v in timer.stages.items()},
         stages_cpu_s={k: round(v, 4) for k, v in timer.cpu.items()},
         events=dict(Counter(e.type for e in events)),
+        shore_cells=shore_cells,
         data_start=t0,
         data_end=t1,
     )

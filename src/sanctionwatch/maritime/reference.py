@@ -283,6 +283,9 @@ def loitering(points: list[P], ports: list[Row], p: LoiteringParams) -> list[Row
             lat, lon = sum(x.lat for x in pts) / len(pts), sum(x.lon for x in pts) / len(pts)
             if _nearest_port(lat, lon, ports, p.min_port_km) is not None:
                 continue
+            shore = shore_km(lat, lon, p.shore_cell_deg)
+            if not shore >= p.min_shore_km:
+                continue
             km, dt = sum(r[2] for r in run), sum(r[3] for r in run)
             out.append(
                 {
@@ -295,6 +298,7 @@ def loitering(points: list[P], ports: list[Row], p: LoiteringParams) -> list[Row
                     "n_points": len(pts),
                     "distance_nm": km / NM_KM,
                     "avg_kn": km / NM_KM * 3600.0 / dt,
+                    "shore_km": shore,
                 }
             )
     return out
@@ -322,6 +326,13 @@ def gaps(points: list[P], ports: list[Row], p: GapParams) -> list[Row]:
             n_before = sum(1 for y in track[: i + 1] if x.ts - y.ts <= p.before_window_s)
             port_km = _nearest_port(x.lat, x.lon, ports, p.intentional_port_km)
             per_day = cells[cell(x)] / days
+            candidate = (
+                end - x.ts >= p.intentional_gap_s
+                and port_km is None
+                and per_day >= p.min_reception_per_day
+                and n_before >= p.min_positions_before
+            )
+            shore = shore_km(x.lat, x.lon, p.shore_cell_deg) if candidate else None
             out.append(
                 {
                     "mmsi1": x.mmsi,
@@ -337,13 +348,9 @@ def gaps(points: list[P], ports: list[Row], p: GapParams) -> list[Row]:
                     "n_before": n_before,
                     "reception_per_day": per_day,
                     "port_km": port_km,
+                    "shore_km": shore,
                     "is_open": nxt is None,
-                    "likely_intentional": (
-                        end - x.ts >= p.intentional_gap_s
-                        and port_km is None
-                        and per_day >= p.min_reception_per_day
-                        and n_before >= p.min_positions_before
-                    ),
+                    "likely_intentional": shore is not None and shore >= p.intentional_shore_km,
                 }
             )
     return out

@@ -1,10 +1,11 @@
 """Event detectors in SQL (DuckDB dialect), one function per stage, parameters inlined.
 
 Every query reads `positions_seg` (see `sql_clean`) and, where needed, `ports`
-(World Port Index: iso3, label, lat, lon). Each final query returns one row per event with
-the columns `mmsi1, mmsi2, start_t, end_t, lat, lon` plus detector-specific columns; the
-pipeline turns those rows into `Event`s. `reference.py` implements the same semantics in
-plain Python, and the tests hold them equal.
+(World Port Index: iso3, label, lat, lon) and `shore` (distance to shore of the candidate
+events' cells, registered by `shore.register_shore` just before the final query). Each
+final query returns one row per event with the columns `mmsi1, mmsi2, start_t, end_t, lat,
+lon` plus detector-specific columns; the pipeline turns those rows into `Event`s.
+`reference.py` implements the same semantics in plain Python, and the tests hold them equal.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sanctionwatch.maritime.params import (
     LoiteringParams,
     PortVisitParams,
 )
+from sanctionwatch.maritime.shore import shore_km_sql
 from sanctionwatch.maritime.sql_clean import SEG_FACTOR, STEP_KM, STEP_S
 
 KM_PER_DEG = 111.0  # a little under the real 111.19, so bands are never too narrow
@@ -214,12 +216,16 @@ HAVING max(t1) - min(t0) >= {_lit(p.min_duration_s)}"""
 
 
 def loitering_final_sql(p: LoiteringParams) -> str:
+    """Slow runs far from ports and from shore. Needs the table `shore` registered for the
+    cells of `loitering_raw` (`shore.register_shore`); a cell missing from it counts as 0."""
     near = nearest_port_sql("loitering_raw", "e.seg, e.start_t", p.min_port_km)
+    far = shore_km_sql("loitering_raw", "e.seg, e.start_t", p.shore_cell_deg)
     return f"""
 SELECT e.mmsi1, CAST(NULL AS BIGINT) AS mmsi2, e.start_t, e.end_t, e.lat, e.lon, e.n_points,
-  e.distance_nm, e.avg_kn
+  e.distance_nm, e.avg_kn, s.shore_km
 FROM loitering_raw e JOIN ({near}) n ON e.seg = n.seg AND e.start_t = n.start_t
-WHERE n.port_km IS NULL"""
+JOIN ({far}) s ON e.seg = s.seg AND e.start_t = s.start_t
+WHERE n.port_km IS NULL AND s.shore_km >= {_lit(p.min_shore_km)}"""
 
 
 # --- gaps ---------------------------------------------------------------------------------
@@ -261,10 +267,12 @@ SELECT CAST(floor(lat / {c}) AS BIGINT) AS clat, CAST(floor(lon / {c}) AS BIGINT
 FROM positions_seg GROUP BY CAST(floor(lat / {c}) AS BIGINT), CAST(floor(lon / {c}) AS BIGINT)"""
 
 
-def gaps_sql(p: GapParams, *, data_end: int) -> str:
+def gaps_checked_sql(p: GapParams, *, data_end: int) -> str:
+    """Every gap with the conditions of "likely intentional" other than shore checked:
+    `candidate` is true when only the shore distance can still decide."""
     near = nearest_port_sql("gaps_raw", "e.mmsi, e.start_t", p.intentional_port_km)
     return f"""
-SELECT g.mmsi AS mmsi1, CAST(NULL AS BIGINT) AS mmsi2, g.start_t,
+SELECT g.mmsi, g.start_t,
   coalesce(g.end_t, {_lit(data_end)}) AS end_t, g.lat, g.lon, g.nlat AS end_lat,
   g.nlon AS end_lon, g.cog, g.sog,
   g.n_before, coalesce(r.per_day, 0.0) AS reception_per_day, n.port_km,
@@ -272,10 +280,29 @@ SELECT g.mmsi AS mmsi1, CAST(NULL AS BIGINT) AS mmsi2, g.start_t,
   (coalesce(g.end_t, {_lit(data_end)}) - g.start_t >= {_lit(p.intentional_gap_s)}
    AND n.port_km IS NULL
    AND coalesce(r.per_day, 0.0) >= {_lit(p.min_reception_per_day)}
-   AND g.n_before >= {_lit(p.min_positions_before)}) AS likely_intentional
+   AND g.n_before >= {_lit(p.min_positions_before)}) AS candidate
 FROM gaps_raw g
 JOIN ({near}) n ON g.mmsi = n.mmsi AND g.start_t = n.start_t
 LEFT JOIN reception r ON g.clat = r.clat AND g.clon = r.clon"""
+
+
+GAP_SHORE_CANDIDATES = "SELECT mmsi, start_t, lat, lon FROM gaps_checked WHERE candidate"
+
+
+def gaps_sql(p: GapParams) -> str:
+    """Gap events from `gaps_checked`: likely intentional when a candidate starts at least
+    `intentional_shore_km` from shore. Only candidates are measured (`shore_km` is NULL for
+    the others), so the table `shore` holds the cells of `gap_shore_candidates` only: gaps
+    are many, and the ones that are short, near a port or in poor reception never need it."""
+    far = shore_km_sql("gap_shore_candidates", "e.mmsi, e.start_t", p.shore_cell_deg)
+    return f"""
+SELECT g.mmsi AS mmsi1, CAST(NULL AS BIGINT) AS mmsi2, g.start_t, g.end_t, g.lat, g.lon,
+  g.end_lat, g.end_lon, g.cog, g.sog, g.n_before, g.reception_per_day, g.port_km,
+  s.shore_km, g.is_open,
+  (g.candidate AND coalesce(s.shore_km, 0.0) >= {_lit(p.intentional_shore_km)})
+    AS likely_intentional
+FROM gaps_checked g
+LEFT JOIN ({far}) s ON g.mmsi = s.mmsi AND g.start_t = s.start_t"""
 
 
 # --- port visits --------------------------------------------------------------------------
