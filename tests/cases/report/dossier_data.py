@@ -347,8 +347,31 @@ def dossier_from_json(data: dict[str, Any]) -> CaseDossier:
 
 
 def fixture_text(dossiers: dict[str, CaseDossier]) -> str:
-    data = {name: dossier_to_json(d) for name, d in sorted(dossiers.items())}
+    data = {name: _canonical(dossier_to_json(d)) for name, d in sorted(dossiers.items())}
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1, default=str) + "\n"
+
+
+def _canonical(value: Any) -> Any:
+    """FtM property values in a fixed order wherever they appear (alert evidence carries
+    entities and match results too): parsers fill them from sets, so their order follows
+    Python's per-process string hashing, which is not what this fixture is about."""
+    if isinstance(value, dict):
+        out = {k: _canonical(v) for k, v in value.items()}
+        props = out.get("properties")
+        if isinstance(props, dict):
+            out["properties"] = {k: _sorted_values(v) for k, v in props.items()}
+        return out
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def _sorted_values(values: Any) -> Any:
+    if not isinstance(values, list):
+        return values
+    plain = sorted((v for v in values if not isinstance(v, dict)), key=str)
+    nested = sorted((v for v in values if isinstance(v, dict)), key=lambda e: str(e.get("id")))
+    return [*plain, *nested]
 
 
 def load_fixture() -> dict[str, CaseDossier]:
