@@ -1,5 +1,11 @@
 """Screening speed: latency, throughput, cold start and candidate recall, next to logic-v2.
 
+First, CPU per `Screener.match` call before and after the sw-v1 speed-up, in this process:
+`tests/screening/reference_v1.py` (sw-v1 as released, same results) and the current code
+match the 1,000 load-test queries of `benchmarks/load_queries.py` (UN-listed names spelled
+like clerks and evaders, scripts, synthetic negatives); thread CPU time per query, with
+query caches cleared ("new queries") and then warm (the load test repeats its queries).
+
 Against the union of UN 2026 + OFAC SDN 2024 + UK OFSI 2025 + US CSL 2022. One process, one
 core. Queries: a seeded mix of UN-listed persons (name, birth date, nationality), synthetic
 persons and the Korean/Cyrillic cases. Single queries are timed end to end (validate the
@@ -8,16 +14,21 @@ candidates in the same run (its own candidate search is Elasticsearch, not runna
 its figure leaves retrieval out and flatters it).
 
     PYTHONPATH=src:. .venv-bench/bin/python benchmarks/screening_speed.py
+
+Without nomenklatura installed (`.venv`), the logic-v2 anchor is skipped.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from benchmarks.screening_accuracy import (
     EVAL,
@@ -28,11 +39,21 @@ from benchmarks.screening_accuracy import (
     parse_lists,
     person_rows,
 )
+from followthemoney import EntityProxy
+from tests.screening import reference_v1
 from tests.screening.cases import CYRILLIC_CASES, KOREAN_CASES
 
+from sanctionwatch.screening import compare, korean, names, normalize
 from sanctionwatch.screening.algorithms import get_algorithm
 from sanctionwatch.screening.batch import screen_rows, spec_for
-from sanctionwatch.screening.service import MatchOptions, Screener, candidate_budget, make_query
+from sanctionwatch.screening.service import (
+    MatchOptions,
+    MatchResult,
+    Screener,
+    candidate_budget,
+    make_query,
+)
+from sanctionwatch.sources.base import ParsedList
 
 COLD_START = """
 import time, sys
@@ -70,11 +91,86 @@ def props(row: dict[str, str]) -> dict[str, list[str]]:
     return out
 
 
+def clear_caches() -> None:
+    """Forget everything learnt from earlier queries: the next ones are new to the process."""
+    for cached in (
+        compare.word_similarity,
+        compare.consonants,
+        normalize.skeleton,
+        normalize.to_ascii,
+        names.analyze_name,
+        korean.parse_syllable,
+        korean.parse_word,
+    ):
+        cached.cache_clear()
+
+
+def cpu_before_after(screener: Screener, queries: list[EntityProxy], passes: int) -> None:
+    """CPU per match of sw-v1 as released and as now, same queries, same process."""
+    options = MatchOptions()
+    systems: dict[str, Callable[[EntityProxy], list[MatchResult]]] = {
+        "before": lambda q: reference_v1.match(screener, q, options),
+        "after": lambda q: screener.match(q, options),
+    }
+    print(f"\n## CPU per Screener.match, sw-v1 before/after the speed-up ({len(queries)} queries)")
+    cold: dict[str, list[float]] = {}
+    for label in ("before", "after", "before", "after"):  # twice each, alternating
+        clear_caches()
+        run = systems[label]
+        times = []
+        for query in queries:
+            t0 = time.thread_time()
+            run(query)
+            times.append(time.thread_time() - t0)
+        if label not in cold or sum(times) < sum(cold[label]):
+            cold[label] = times
+    warm: dict[str, list[float]] = {label: [math.inf] * len(queries) for label in systems}
+    same = 0
+    for _ in range(passes):  # per query the least CPU of all passes: the least disturbed
+        for number, query in enumerate(queries):
+            results = {}
+            for label, run in systems.items():
+                t0 = time.thread_time()
+                results[label] = run(query)
+                spent = time.thread_time() - t0
+                warm[label][number] = min(warm[label][number], spent)
+            same += [r.to_dict() for r in results["before"]] == [
+                r.to_dict() for r in results["after"]
+            ]
+    print(f"   identical results (all fields): {same}/{passes * len(queries)}")
+    for title, figures in (("new queries (caches cleared)", cold), ("warm", warm)):
+        print(f"   {title}:")
+        for label, times in figures.items():
+            ms = [x * 1000 for x in times]
+            print(
+                f"     {label:<6} p50 {percentile(ms, 0.5):.2f} ms  p95 "
+                f"{percentile(ms, 0.95):.2f} ms  p99 {percentile(ms, 0.99):.2f} ms  "
+                f"mean {statistics.mean(ms):.2f} ms CPU"
+            )
+        ratio = sum(figures["before"]) / sum(figures["after"])
+        print(f"     speed-up: {ratio:.2f}x CPU per query (mean)")
+
+
+def load_test_queries(lists: Sequence[ParsedList], count: int, seed: int) -> list[EntityProxy]:
+    """The load test's queries (benchmarks/api_load.py), drawn from the UN list."""
+    if str(Path(__file__).parent) not in sys.path:
+        sys.path.insert(0, str(Path(__file__).parent))
+    from load_queries import make_queries
+
+    un = [e for p in lists if p.dataset == "un_sc_sanctions" for e in p.entities]
+    specs, _ = make_queries(un, count, seed=seed)
+    return [make_query(s["schema"], s["properties"]) for s in specs]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=20261128)
+    parser.add_argument("--passes", type=int, default=3, help="warm passes (before/after)")
+    parser.add_argument(
+        "--only-before-after", action="store_true", help="the before/after section alone"
+    )
     args = parser.parse_args()
 
     log("parsing lists")
@@ -87,6 +183,11 @@ def main() -> None:
     print(
         f"# seed {args.seed}; {args.queries} queries + {len(KOREAN_CASES + CYRILLIC_CASES)} cases"
     )
+    screener.warm()
+    cpu_before_after(screener, load_test_queries(lists, 1000, args.seed), args.passes)
+    if args.only_before_after:
+        return
+    screener = build_screener(lists)  # a fresh load for the figures below
 
     # cold start: a fresh interpreter loading the persisted index, then one query
     code = COLD_START.format(versions=screener.versions, path=str(INDEX_DIR))
@@ -136,23 +237,28 @@ def main() -> None:
     )
     ours_qps, candidates_per_query = timed_run("warm worker")
 
-    anchor = LogicV2System()
-    anchor_times: list[float] = []
-    for row, cands in zip(rows, candidates_per_query, strict=True):
-        query = make_query("Person", props(row))
-        t0 = time.perf_counter()
-        for cand in cands:
-            anchor.score(query, cand)  # type: ignore[arg-type]
-        anchor_times.append(time.perf_counter() - t0)
-    ams = [x * 1000 for x in anchor_times]
-    anchor_qps = len(ams) / sum(anchor_times)
-    print("## single queries, nomenklatura logic-v2 scoring the same candidates (no retrieval)")
-    print(
-        f"   p50 {percentile(ams, 0.5):.2f} ms  p95 {percentile(ams, 0.95):.2f} ms  "
-        f"p99 {percentile(ams, 0.99):.2f} ms  mean {statistics.mean(ams):.2f} ms  "
-        f"-> {anchor_qps:.0f} queries/s on one core"
-    )
-    print(f"   speed-up: {ours_qps / anchor_qps:.1f}x queries/s")
+    try:
+        anchor = LogicV2System()
+    except ImportError:
+        anchor = None
+        print("## nomenklatura logic-v2: not installed here (use .venv-bench), skipped")
+    if anchor is not None:
+        anchor_times: list[float] = []
+        for row, cands in zip(rows, candidates_per_query, strict=True):
+            query = make_query("Person", props(row))
+            t0 = time.perf_counter()
+            for cand in cands:
+                anchor.score(query, cand)  # type: ignore[arg-type]
+            anchor_times.append(time.perf_counter() - t0)
+        ams = [x * 1000 for x in anchor_times]
+        anchor_qps = len(ams) / sum(anchor_times)
+        print("## single queries, nomenklatura logic-v2 scoring the same candidates (no retrieval)")
+        print(
+            f"   p50 {percentile(ams, 0.5):.2f} ms  p95 {percentile(ams, 0.95):.2f} ms  "
+            f"p99 {percentile(ams, 0.99):.2f} ms  mean {statistics.mean(ams):.2f} ms  "
+            f"-> {anchor_qps:.0f} queries/s on one core"
+        )
+        print(f"   speed-up: {ours_qps / anchor_qps:.1f}x queries/s")
 
     # batch throughput: the screen-file row function over a table
     rng = random.Random(args.seed + 1)

@@ -15,7 +15,13 @@ from typing import Any, Protocol
 from followthemoney import EntityProxy
 
 from sanctionwatch.errors import InputError
-from sanctionwatch.screening.compare import NameParams, NameScore, TokenStats, compare_names
+from sanctionwatch.screening.compare import (
+    NameParams,
+    NameScore,
+    TokenStats,
+    compare_names,
+    name_score,
+)
 from sanctionwatch.screening.features import (
     DATE_VALUES,
     Features,
@@ -24,8 +30,12 @@ from sanctionwatch.screening.features import (
     compare_dates,
     compare_genders,
     compare_identifiers,
+    country_value,
+    date_value,
     extract_features,
+    gender_value,
 )
+from sanctionwatch.screening.names import Name
 
 BEST = "sw-v1"
 
@@ -60,6 +70,10 @@ class Algorithm(Protocol):
     def prepare(self, entity: EntityProxy) -> Features: ...
 
     def compare(self, query: Features, candidate: Features, stats: TokenStats) -> Outcome: ...
+
+    def score(self, query: Features, candidate: Features, stats: TokenStats) -> float:
+        """`compare(...).score` without the explanation, to rank candidates cheaply."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -122,13 +136,8 @@ class SwV1:
                 break  # a weak alias cannot beat this
             for qn in query.names:
                 for cn in cnames:
-                    if not qn.heads & cn.heads and not (
-                        qn.korean is not None
-                        and cn.korean is not None
-                        and qn.korean.plausible
-                        and cn.korean.plausible
-                    ):
-                        continue  # no part can align (see `name_heads`)
+                    if not _may_align(qn, cn):
+                        continue
                     result = compare_names(qn, cn, stats=stats, params=self.params.names)
                     if weak:
                         result.score *= self.params.weak_alias_factor
@@ -138,6 +147,47 @@ class SwV1:
                         if best.score >= 1.0:
                             return best
         return best
+
+    def best_name_score(self, query: Features, candidate: Features, stats: TokenStats) -> float:
+        """`best_name(...).score` (0.0 without a comparable pair), with no explanation built."""
+        factor = self.params.weak_alias_factor
+        params = self.params.names
+        best: float | None = None
+        for weak, cnames in ((False, candidate.names), (True, candidate.weak_names)):
+            if weak and best is not None and best >= factor:
+                break  # a weak alias cannot beat this
+            for qn in query.names:
+                for cn in cnames:
+                    if not _may_align(qn, cn):
+                        continue
+                    score = name_score(qn, cn, stats=stats, params=params)
+                    if weak:
+                        score *= factor
+                    if best is None or score > best:
+                        best = score
+                        if best >= 1.0:
+                            return best
+        return 0.0 if best is None else best
+
+    def score(self, query: Features, candidate: Features, stats: TokenStats) -> float:
+        """`compare(...).score` by the same arithmetic in the same order, without explanations."""
+        name = self.best_name_score(query, candidate, stats)
+        base = self.params.name_weight * name
+        ids = compare_identifiers(query.identifiers, candidate.identifiers)
+        if ids is not None:
+            if ids.score > 0:
+                base = max(base, ids.score) + self.params.id_bonus_with_name * name
+            else:
+                base += ids.conflict
+        if base > 0:
+            for value in (
+                date_value(query.birth_dates, candidate.birth_dates),
+                country_value(query.countries, candidate.countries),
+                gender_value(query.genders, candidate.genders),
+            ):
+                if value is not None:
+                    base += value
+        return round(min(1.0, max(0.0, base)), 4)
 
     def compare(self, query: Features, candidate: Features, stats: TokenStats) -> Outcome:
         explanations: dict[str, Any] = {}
@@ -175,6 +225,14 @@ class SwV1:
                 explanations[qual.name] = {"score": qual.value, "detail": qual.detail}
         score = round(min(1.0, max(0.0, base)), 4)
         return Outcome(score=score, explanations=explanations, features=features)
+
+
+def _may_align(qn: Name, cn: Name) -> bool:
+    """Whether any part can align (see `name_heads`), or both names are Korean-like."""
+    if not qn.heads.isdisjoint(cn.heads):
+        return True
+    qk, ck = qn.korean, cn.korean
+    return qk is not None and ck is not None and qk.plausible and ck.plausible
 
 
 ALGORITHMS: dict[str, Algorithm] = {SwV1.name: SwV1()}

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -159,15 +160,38 @@ def part_similarity(q: Part, c: Part, params: NameParams) -> tuple[float, str]:
     return word_similarity(q.text, c.text)
 
 
-@dataclass
 class NameScore:
-    """The score of one query name against one listed name, and why."""
+    """The score of one query name against one listed name, and why.
 
-    score: float
-    query: str
-    candidate: str
-    method: str
-    pairs: list[str]
+    The alignment is kept as part indexes and written out as `pairs` only when asked: most
+    name pairs compared for a query lose to a better one and are never shown.
+    """
+
+    __slots__ = ("_pairs", "_trace", "candidate", "method", "query", "score")
+
+    def __init__(
+        self,
+        score: float,
+        *,
+        query: str,
+        candidate: str,
+        method: str,
+        pairs: list[str] | None = None,
+        trace: _Trace | None = None,
+    ) -> None:
+        self.score = score
+        self.query = query
+        self.candidate = candidate
+        self.method = method
+        self._pairs = pairs
+        self._trace = trace
+
+    @property
+    def pairs(self) -> list[str]:
+        """Each aligned part with its method and similarity, then what lowered the score."""
+        if self._pairs is None:
+            self._pairs = [] if self._trace is None else _format(self._trace)
+        return self._pairs
 
     def explain(self) -> dict[str, Any]:
         return {
@@ -179,9 +203,194 @@ class NameScore:
         }
 
 
+# query texts, listed texts, aligned (i, j, similarity, method), compounds, query parts used
+# (a bit mask), notes on what lowered the score
+_Trace = tuple[
+    tuple[str, ...],
+    tuple[str, ...],
+    list[tuple[int, int, float, str]],
+    list[tuple[list[int], list[int], float]],
+    int,
+    list[str],
+]
+
+
+def _format(trace: _Trace) -> list[str]:
+    q, c, matched, compounds, used_q, notes = trace
+    pairs = [f"{q[i]}~{c[j]} {how} {sim:.2f}" for i, j, sim, how in matched]
+    for qi, cj, sim in compounds:
+        left = "".join(q[i] for i in qi)
+        right = "".join(c[j] for j in cj)
+        pairs.append(f"{left}~{right} compound {sim:.2f}")
+    pairs.extend(f"{q[i]}~? unmatched-query" for i in range(len(q)) if not used_q >> i & 1)
+    pairs.extend(notes)
+    return pairs
+
+
+_EVIDENCE_KINDS = frozenset({"word", "number", "patronymic"})
+_MINOR_KINDS = frozenset({"patronymic", "particle", "initial"})
+_PLAIN_KINDS = frozenset({"word", "patronymic"})  # `part_similarity` is `word_similarity`
+
+
+class _Weights:
+    """A name's part weights under one `TokenStats` and `NameParams`."""
+
+    __slots__ = ("evidence", "extra_query", "extra_result", "params", "rarity", "stats", "weights")
+
+    def __init__(self, data: _NameData, stats: TokenStats, params: NameParams) -> None:
+        self.stats = stats
+        self.params = params
+        kinds = [p.kind for p in data.parts]
+        self.rarity = rarity = tuple(stats.weight(text) for text in data.texts)
+        kind_weight = params.kind_weight
+        self.weights = weights = tuple(
+            r * kind_weight[k] for r, k in zip(rarity, kinds, strict=True)
+        )
+        self.evidence = tuple(
+            r if k in _EVIDENCE_KINDS else None for r, k in zip(rarity, kinds, strict=True)
+        )
+        self.extra_query = tuple(w * params.extra_query for w in weights)
+        self.extra_result = tuple(
+            w * (params.extra_result_patronymic if k in _MINOR_KINDS else params.extra_result)
+            for w, k in zip(weights, kinds, strict=True)
+        )
+
+
+_NO_LEGAL: frozenset[str] = frozenset()
+
+
+class _NameData:
+    """What the comparison reads of a name, derived once and kept on the name (not pickled).
+
+    Every listed name compared gets one, so it is kept small (shared tuples and sets).
+    """
+
+    __slots__ = ("join_min", "keys", "korean", "legal", "memo", "parts", "texts", "weighed")
+
+    def __init__(self, name: Name) -> None:
+        parts = self.parts = name.parts
+        self.texts = texts = tuple(p.text for p in parts)
+        # one key per kind of part: a single letter is an initial in a person's name only
+        plain = all(p.kind == "word" for p in parts)
+        self.keys = texts if plain else tuple(_part_key(p) for p in parts)
+        # the shortest two adjacent parts written as one (compound material)
+        self.join_min = min((len(a) + len(b) for a, b in pairwise(texts)), default=1 << 30)
+        legal = frozenset().union(*(p.legal for p in parts))
+        self.legal = legal if legal else _NO_LEGAL
+        ko = name.korean
+        self.korean = ko if ko is not None and ko.plausible else None
+        self.weighed: _Weights | None = None
+        self.memo: _QueryMemo | None = None
+
+    @property
+    def joins(self) -> list[str]:
+        return [a + b for a, b in pairwise(self.texts)]
+
+    def weights(self, stats: TokenStats, params: NameParams) -> _Weights:
+        found = self.weighed
+        if found is None or found.stats is not stats or found.params is not params:
+            found = self.weighed = _Weights(self, stats, params)
+        return found
+
+
+def _part_key(part: Part) -> str:
+    return part.text if part.kind == "word" else f"{part.kind}:{part.text}"
+
+
+def _data(name: Name) -> _NameData:
+    found = name.__dict__.get("_compare")
+    if found is None:
+        found = _NameData(name)
+        object.__setattr__(name, "_compare", found)
+    return found  # type: ignore[no-any-return]
+
+
+class _QueryMemo:
+    """Part similarities of one query name against listed parts, kept while it is queried.
+
+    A query meets a few hundred listed parts, many of them several times (Kim, Mohammad, the
+    same person on two lists), so each listed part is compared with the query parts once.
+    """
+
+    __slots__ = (
+        "columns", "join_range", "joined", "joins", "longest", "params", "parts", "plain", "texts"
+    )  # fmt: skip
+
+    def __init__(self, name: Name, data: _NameData, params: NameParams) -> None:
+        self.params = params
+        self.parts = name.parts
+        self.plain = [p.kind in _PLAIN_KINDS for p in name.parts]
+        self.texts = data.texts
+        self.joins = data.joins
+        self.longest = max((len(t) for t in data.texts), default=0)
+        sizes = [len(j) for j in self.joins]
+        # a listed part this much shorter or longer than every compound cannot match one
+        self.join_range = (min(sizes) - 2, max(sizes) + 2) if sizes else (1, 0)
+        # listed part key -> (aligned options as (-similarity, i, method), could it be a
+        # compound of two adjacent query parts)
+        self.columns: dict[str, tuple[list[tuple[float, int, str]], bool]] = {}
+        self.joined: dict[str, bool] = {}  # two adjacent listed parts -> one query part?
+
+    def column(self, part: Part, key: str) -> tuple[list[tuple[float, int, str]], bool]:
+        params = self.params
+        text = part.text
+        options: list[tuple[float, int, str]] = []
+        plain = part.kind in _PLAIN_KINDS
+        for i, qp in enumerate(self.parts):
+            if plain and self.plain[i]:
+                sim, how = word_similarity(qp.text, text)  # what `part_similarity` comes to
+            else:
+                sim, how = part_similarity(qp, part, params)
+            if sim >= 0.5:
+                options.append((-sim, i, how))
+        low, high = self.join_range
+        joins = low <= len(text) <= high and _compound_hit(self.joins, [text], params)
+        found = self.columns[key] = (options, joins)
+        return found
+
+    def joins_hit(self, data: _NameData) -> bool:
+        """Could two adjacent parts of the listed name be one query part (`_compounds`)?"""
+        if data.join_min > self.longest + 2:
+            return False
+        for joined in data.joins:
+            found = self.joined.get(joined)
+            if found is None:
+                found = self.joined[joined] = _compound_hit([joined], self.texts, self.params)
+            if found:
+                return True
+        return False
+
+
+def _compound_hit(joined: Iterable[str], singles: Iterable[str], params: NameParams) -> bool:
+    """Whether `_compounds` could pair any of `joined` with any of `singles` (its own tests)."""
+    for text in joined:
+        for other in singles:
+            if abs(len(text) - len(other)) > 2:
+                continue
+            if word_similarity(text, other)[0] >= params.compound_min:
+                return True
+    return False
+
+
+_MEMO_NAMES = 256  # query names whose memos are kept; the oldest are dropped together
+_memo_names: list[_NameData] = []
+
+
+def _memo(name: Name, data: _NameData, params: NameParams) -> _QueryMemo:
+    memo = data.memo
+    if memo is None or memo.params is not params:
+        if len(_memo_names) >= _MEMO_NAMES:
+            for old in _memo_names:
+                old.memo = None
+            _memo_names.clear()
+        memo = data.memo = _QueryMemo(name, data, params)
+        _memo_names.append(data)
+    return memo
+
+
 def _compounds(
-    q: tuple[Part, ...],
-    c: tuple[Part, ...],
+    q: tuple[str, ...],
+    c: tuple[str, ...],
     free_q: list[int],
     free_c: list[int],
     params: NameParams,
@@ -193,11 +402,11 @@ def _compounds(
         for i in free_l:
             if i + 1 not in free_l:
                 continue
-            joined = left[i].text + left[i + 1].text
+            joined = left[i] + left[i + 1]
             for j in free_r:
-                if abs(len(joined) - len(right[j].text)) > 2:
+                if abs(len(joined) - len(right[j])) > 2:
                     continue  # cannot reach compound_min: skip the costly comparison
-                score, _ = word_similarity(joined, right[j].text)
+                score, _ = word_similarity(joined, right[j])
                 if score >= params.compound_min:
                     pair = ([j], [i, i + 1]) if flip else ([i, i + 1], [j])
                     found.append((pair[0], pair[1], score))
@@ -207,88 +416,143 @@ def _compounds(
 
 def compare_names(qn: Name, cn: Name, *, stats: TokenStats, params: NameParams) -> NameScore:
     """Align the parts of two names and score the alignment (see the module docstring)."""
-    q, c = qn.parts, cn.parts
-    if qn.form == cn.form or (len(q) > 1 and qn.sorted_key == cn.sorted_key):
+    if qn.form == cn.form or (len(qn.parts) > 1 and qn.sorted_key == cn.sorted_key):
         score = 1.0 if qn.form == cn.form else 0.99
-        return NameScore(score, qn.original, cn.original, "literal", [qn.form])
-    weights_q = [stats.weight(p.text) * params.kind_weight[p.kind] for p in q]
-    weights_c = [stats.weight(p.text) * params.kind_weight[p.kind] for p in c]
+        return NameScore(
+            score, query=qn.original, candidate=cn.original, method="literal", pairs=[qn.form]
+        )
+    score, method, trace = _align(qn, cn, stats, params, explain=True)
+    return NameScore(score, query=qn.original, candidate=cn.original, method=method, trace=trace)
+
+
+def name_score(qn: Name, cn: Name, *, stats: TokenStats, params: NameParams) -> float:
+    """`compare_names(...).score` without the explanation: for ranking many name pairs."""
+    if qn.form == cn.form:
+        return 1.0
+    if len(qn.parts) > 1 and qn.sorted_key == cn.sorted_key:
+        return 0.99
+    return _align(qn, cn, stats, params, explain=False)[0]
+
+
+def _align(
+    qn: Name, cn: Name, stats: TokenStats, params: NameParams, *, explain: bool
+) -> tuple[float, str, _Trace | None]:
+    """The alignment score of two names that are not literally equal, its method and trace."""
+    qd, cd = _data(qn), _data(cn)
+    memo = _memo(qn, qd, params)
+    columns = memo.columns
     options: list[tuple[float, int, int, str]] = []
-    for i, qp in enumerate(q):
-        for j, cp in enumerate(c):
-            sim, how = part_similarity(qp, cp, params)
-            if sim >= 0.5:
-                options.append((sim, i, j, how))
-    options.sort(key=lambda o: (-o[0], o[1], o[2]))
-    used_q: set[int] = set()
-    used_c: set[int] = set()
+    may_join = False  # could two adjacent query parts be one listed part?
+    for j, key in enumerate(cd.keys):
+        column = columns.get(key)
+        if column is None:
+            column = memo.column(cn.parts[j], key)
+        for negative, i, how in column[0]:
+            options.append((negative, i, j, how))
+        if column[1]:
+            may_join = True
+    nq, nc = len(qd.texts), len(cd.texts)
+    all_q, all_c = (1 << nq) - 1, (1 << nc) - 1
+    used_q = used_c = 0
     num = den = evidence = 0.0
-    pairs: list[str] = []
-    for sim, i, j, how in options:
-        if i in used_q or j in used_c:
-            continue
-        used_q.add(i)
-        used_c.add(j)
-        weight = (weights_q[i] + weights_c[j]) / 2
-        num += sim * weight
-        den += weight
-        if q[i].kind in ("word", "number", "patronymic"):
-            evidence += sim * min(stats.weight(q[i].text), stats.weight(c[j].text))
-        pairs.append(f"{q[i].text}~{c[j].text} {how} {sim:.2f}")
-    free_q = [i for i in range(len(q)) if i not in used_q]
-    free_c = [j for j in range(len(c)) if j not in used_c]
-    if free_q and free_c:
-        for qi, cj, sim in _compounds(q, c, free_q, free_c, params):
-            if any(i in used_q for i in qi) or any(j in used_c for j in cj):
+    matched: list[tuple[int, int, float, str]] = []
+    qw = cw = None
+    if options:
+        options.sort()  # best first; (i, j) are unique, so the method never decides
+        qw, cw = qd.weights(stats, params), cd.weights(stats, params)
+        weights_q, weights_c = qw.weights, cw.weights
+        evidence_q, rarity_c = qw.evidence, cw.rarity
+        for negative, i, j, how in options:
+            if used_q >> i & 1 or used_c >> j & 1:
                 continue
-            used_q.update(qi)
-            used_c.update(cj)
+            used_q |= 1 << i
+            used_c |= 1 << j
+            sim = -negative
+            weight = (weights_q[i] + weights_c[j]) / 2
+            num += sim * weight
+            den += weight
+            rarity = evidence_q[i]
+            if rarity is not None:
+                evidence += sim * min(rarity, rarity_c[j])
+            if explain:
+                matched.append((i, j, sim, how))
+            if used_q == all_q or used_c == all_c:
+                break  # every later option reuses a part
+    compounds: list[tuple[list[int], list[int], float]] = []
+    free_q, free_c = all_q & ~used_q, all_c & ~used_c
+    if (
+        free_q
+        and free_c
+        and ((may_join and free_q & free_q >> 1) or (free_c & free_c >> 1 and memo.joins_hit(cd)))
+    ):
+        if qw is None or cw is None:
+            qw, cw = qd.weights(stats, params), cd.weights(stats, params)
+        weights_q, weights_c = qw.weights, cw.weights
+        found = _compounds(
+            qd.texts,
+            cd.texts,
+            [i for i in range(nq) if free_q >> i & 1],
+            [j for j in range(nc) if free_c >> j & 1],
+            params,
+        )
+        for qi, cj, sim in found:
+            if any(used_q >> i & 1 for i in qi) or any(used_c >> j & 1 for j in cj):
+                continue
+            for i in qi:
+                used_q |= 1 << i
+            for j in cj:
+                used_c |= 1 << j
             weight = (sum(weights_q[i] for i in qi) + sum(weights_c[j] for j in cj)) / 2
             num += sim * weight
             den += weight
             evidence += sim * min(1.0, weight)
-            left = "".join(q[i].text for i in qi)
-            right = "".join(c[j].text for j in cj)
-            pairs.append(f"{left}~{right} compound {sim:.2f}")
-    for i in range(len(q)):
-        if i not in used_q:
-            den += weights_q[i] * params.extra_query
-            pairs.append(f"{q[i].text}~? unmatched-query")
-    for j in range(len(c)):
-        if j not in used_c:
-            extra = (
-                params.extra_result_patronymic
-                if c[j].kind in ("patronymic", "particle", "initial")
-                else params.extra_result
-            )
-            den += weights_c[j] * extra
-    score = num / den if den > 0 else 0.0
+            compounds.append((qi, cj, sim))
+    if num:
+        assert qw is not None and cw is not None
+        if used_q != all_q:
+            extra_query = qw.extra_query
+            for i in range(nq):
+                if not used_q >> i & 1:
+                    den += extra_query[i]
+        if used_c != all_c:
+            extra_result = cw.extra_result
+            for j in range(nc):
+                if not used_c >> j & 1:
+                    den += extra_result[j]
+        score = num / den if den > 0 else 0.0
+    else:
+        score = 0.0  # nothing aligned (weights are positive): 0 / den is 0.0 for any den
     method = "aligned"
+    notes: list[str] = []
     qnum, cnum = qn.numbers, cn.numbers
     if qnum and cnum and qnum != cnum:
         score *= params.number_mismatch
-        pairs.append(f"numbers differ {sorted(qnum)} vs {sorted(cnum)}")
+        if explain:
+            notes.append(f"numbers differ {sorted(qnum)} vs {sorted(cnum)}")
     elif bool(qnum) != bool(cnum):
         score *= params.number_missing
-        pairs.append("number on one side only")
-    q_legal = frozenset().union(*(p.legal for p in q))
-    c_legal = frozenset().union(*(p.legal for p in c))
+        notes.append("number on one side only")
+    q_legal, c_legal = qd.legal, cd.legal
     if q_legal and c_legal and not q_legal & c_legal:
         score *= params.legal_mismatch
-        pairs.append("legal forms differ")
-    complete = len(used_q) == len(q) and len(used_c) == len(c)
-    if evidence < params.generic_evidence and not complete and score > params.generic_cap:
-        score = params.generic_cap
-        pairs.append("only generic parts matched")
+        notes.append("legal forms differ")
     if (
-        qn.korean is not None
-        and cn.korean is not None
-        and qn.korean.plausible
-        and cn.korean.plausible
+        evidence < params.generic_evidence
+        and score > params.generic_cap
+        and not (used_q == all_q and used_c == all_c)
+    ):
+        score = params.generic_cap
+        notes.append("only generic parts matched")
+    qk, ck = qd.korean, cd.korean
+    if (
+        qk is not None
+        and ck is not None
         and score < params.korean_score
-        and korean.equivalent(qn.korean, cn.korean)
+        and korean.equivalent(qk, ck)
     ):
         score = params.korean_score
         method = "korean-syllables"
-        pairs.append("same Korean syllables")
-    return NameScore(score, qn.original, cn.original, method, pairs)
+        notes.append("same Korean syllables")
+    if not explain:
+        return score, method, None
+    return score, method, (qd.texts, cd.texts, matched, compounds, used_q, notes)

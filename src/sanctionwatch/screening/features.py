@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
-from followthemoney import EntityProxy
+from followthemoney import EntityProxy, Property, Schema
 from followthemoney.types import registry
 
 from sanctionwatch.screening.names import Name, analyze_name
@@ -74,6 +75,16 @@ def _part_names(entity: EntityProxy) -> list[Name]:
     return list(analyze_name(" ".join(pieces), entity.schema.name, "parts"))
 
 
+@cache
+def _id_props(schema: Schema) -> tuple[Property, ...]:
+    """The identifier properties of a schema that matching compares, in schema order."""
+    return tuple(
+        prop
+        for prop in schema.properties.values()
+        if prop.type == registry.identifier and prop.name not in _SKIP_ID_PROPS
+    )
+
+
 def extract_features(
     entity: EntityProxy, extra_ids: Mapping[str, Iterable[str]] | None = None
 ) -> Features:
@@ -83,9 +94,7 @@ def extract_features(
         names.extend(_part_names(entity))
     unique = tuple({(n.form, n.source): n for n in names}.values())
     identifiers: dict[str, set[str]] = {}
-    for prop in entity.schema.properties.values():
-        if prop.type != registry.identifier or prop.name in _SKIP_ID_PROPS:
-            continue
+    for prop in _id_props(entity.schema):
         for value in entity.get(prop, quiet=True):
             norm = normalize_identifier(value, prop.name)
             if len(norm) >= 4:
@@ -143,20 +152,37 @@ DATE_VALUES = {
 _DATE_ORDER = ["exact", "partial", "swapped", "same-year", "year-off-by-one", "disjoint"]
 
 
-def compare_dates(q: frozenset[str], c: frozenset[str]) -> Qualifier | None:
-    """Birth dates with tolerance: partial dates, a year off and day/month swaps lower, not kill."""
+def _closest_dates(q: frozenset[str], c: frozenset[str]) -> tuple[int, str, str] | None:
+    """The closest pair of birth dates as (rank in `_DATE_ORDER`, query date, listed date)."""
     if not q or not c:
         return None
     best: tuple[int, str, str] | None = None
     for qd in q:
         for cd in c:
-            rel = _date_relation(qd, cd)
-            rank = _DATE_ORDER.index(rel)
+            rank = _DATE_ORDER.index(_date_relation(qd, cd))
             if best is None or rank < best[0]:
                 best = (rank, qd, cd)
-    assert best is not None
+    return best
+
+
+def compare_dates(q: frozenset[str], c: frozenset[str]) -> Qualifier | None:
+    """Birth dates with tolerance: partial dates, a year off and day/month swaps lower, not kill."""
+    best = _closest_dates(q, c)
+    if best is None:
+        return None
     rel = _DATE_ORDER[best[0]]
     return Qualifier("birth_date", DATE_VALUES[rel], f"{rel}: {best[1]} vs {best[2]}")
+
+
+def date_value(q: frozenset[str], c: frozenset[str]) -> float | None:
+    """`compare_dates(q, c).value` without its explanation."""
+    best = _closest_dates(q, c)
+    return None if best is None else DATE_VALUES[_DATE_ORDER[best[0]]]
+
+
+_COUNTRY_SHARED = 0.02
+_COUNTRY_DISJOINT = -0.1
+_GENDER_DIFFERS = -0.15
 
 
 def compare_countries(q: frozenset[str], c: frozenset[str]) -> Qualifier | None:
@@ -164,14 +190,28 @@ def compare_countries(q: frozenset[str], c: frozenset[str]) -> Qualifier | None:
         return None
     common = q & c
     if common:
-        return Qualifier("country", 0.02, f"shared: {', '.join(sorted(common))}")
-    return Qualifier("country", -0.1, f"disjoint: {sorted(q)} vs {sorted(c)}")
+        return Qualifier("country", _COUNTRY_SHARED, f"shared: {', '.join(sorted(common))}")
+    return Qualifier("country", _COUNTRY_DISJOINT, f"disjoint: {sorted(q)} vs {sorted(c)}")
+
+
+def country_value(q: frozenset[str], c: frozenset[str]) -> float | None:
+    """`compare_countries(q, c).value` without its explanation."""
+    if not q or not c:
+        return None
+    return _COUNTRY_DISJOINT if q.isdisjoint(c) else _COUNTRY_SHARED
 
 
 def compare_genders(q: frozenset[str], c: frozenset[str]) -> Qualifier | None:
     if not q or not c or q & c:
         return None
-    return Qualifier("gender", -0.15, f"{sorted(q)} vs {sorted(c)}")
+    return Qualifier("gender", _GENDER_DIFFERS, f"{sorted(q)} vs {sorted(c)}")
+
+
+def gender_value(q: frozenset[str], c: frozenset[str]) -> float | None:
+    """`compare_genders(q, c).value` without its explanation."""
+    if not q or not c or not q.isdisjoint(c):
+        return None
+    return _GENDER_DIFFERS
 
 
 @dataclass(frozen=True)

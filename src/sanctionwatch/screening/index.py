@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import heapq
 import json
 import math
 import os
@@ -23,6 +22,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from followthemoney import EntityProxy, model
 from followthemoney.types import registry
 from rigour.text import metaphone
@@ -148,6 +149,10 @@ def name_keys(name: Name) -> list[set[str]]:
     return groups
 
 
+def _first(pair: tuple[float, Sequence[int]]) -> float:
+    return pair[0]
+
+
 def _context(entity: EntityProxy) -> dict[str, Any]:
     """The context dict of a plain proxy; statement entities have none (an AttributeError)."""
     ctx = getattr(entity, "context", None)
@@ -245,29 +250,44 @@ class ScreeningIndex:
             groups.extend(name_keys(name))
         groups.extend({f"id:{value}"} for value in query.all_ids)
         limit = max(50, int(len(self.entities) * _MAX_POSTING_SHARE))
-        totals: dict[int, float] = defaultdict(float)
-        common: list[tuple[float, Sequence[int]]] = []
+        postings = self.postings
+        positions: list[npt.NDArray[np.int64]] = []
+        weights: list[npt.NDArray[np.float64]] = []
+        common: list[tuple[float, bytes]] = []
         for group in groups:
-            best: dict[int, float] = {}
+            found: list[tuple[float, Sequence[int]]] = []
             for key in group:
-                posting = self.posting(key)
-                if not posting:
+                raw = postings.get(key)
+                if not raw:
                     continue
                 weight = self._key_weight(key) * (3.0 if key.startswith("id:") else 1.0)
-                if len(posting) > limit:
-                    common.append((weight, posting))
+                if len(raw) // 4 > limit:
+                    common.append((weight, raw))
                     continue
-                for position in posting:
-                    if best.get(position, 0.0) < weight:
-                        best[position] = weight
-            for position, weight in best.items():
-                totals[position] += weight
-        if not totals:
-            for weight, posting in common:
-                for position in posting:
-                    totals[position] += weight
-        top = heapq.nlargest(budget, totals.items(), key=lambda kv: (kv[1], -kv[0]))
-        return [self.entities[position] for position, _ in top]
+                found.append((weight, memoryview(raw).cast("I")))
+            if not found:
+                continue
+            # each entity counts once per group, with its best key's weight (all positive):
+            # written in rising weight order, the highest weight is the one that stays
+            found.sort(key=_first)
+            best = dict.fromkeys(found[0][1], found[0][0])
+            for weight, posting in found[1:]:
+                best.update(dict.fromkeys(posting, weight))
+            positions.append(np.fromiter(best.keys(), dtype=np.int64, count=len(best)))
+            weights.append(np.fromiter(best.values(), dtype=np.float64, count=len(best)))
+        if not positions:
+            for weight, raw in common:
+                positions.append(np.frombuffer(raw, dtype=np.uint32).astype(np.int64))
+                weights.append(np.full(len(raw) // 4, weight))
+        if not positions:
+            return []
+        # one entity's total adds its groups' weights in group order, from 0.0 (as a loop
+        # would: the same floats); then the highest totals, lower positions first on ties
+        entity, which = np.unique(np.concatenate(positions), return_inverse=True)
+        totals = np.bincount(which, weights=np.concatenate(weights))
+        top = np.lexsort((entity, -totals))[:budget]
+        entities = self.entities
+        return [entities[position] for position in entity[top].tolist()]
 
     def search(self, text: str, *, schema: str | None = None) -> list[IndexedEntity]:
         """Entities whose names (or identifiers) resemble `text`, best first."""
@@ -286,9 +306,9 @@ class ScreeningIndex:
         for item in self.candidates(query, budget=200):
             if schema is not None and not item.proxy.schema.is_a(schema):
                 continue
-            outcome = algo.compare(query, item.prepared, self.stats)
-            if outcome.score >= 0.5:
-                scored.append((outcome.score, item))
+            score = algo.score(query, item.prepared, self.stats)
+            if score >= 0.5:
+                scored.append((score, item))
         scored.sort(key=lambda si: -si[0])
         return [item for _, item in scored]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from rigour.names import replace_org_types_compare
 
@@ -108,6 +109,10 @@ class Name:
         object.__setattr__(self, "numbers", numbers)
         object.__setattr__(self, "has_latin_only", self.scripts <= {"latin"})
         object.__setattr__(self, "heads", name_heads(self.parts))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The analysis without the caches the comparison keeps on a name (`_compare`)."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
 
 def name_heads(parts: tuple[Part, ...]) -> frozenset[str]:

@@ -152,7 +152,11 @@ class Screener:
         return None if data is None else model.get_proxy(data)
 
     def match(self, query: EntityProxy, options: MatchOptions) -> list[MatchResult]:
-        """Score candidates for `query`; results above the cutoff, best first, at most `limit`."""
+        """Score candidates for `query`; results above the cutoff, best first, at most `limit`.
+
+        Candidates are ranked by score alone first; only the `limit` kept are compared again
+        with explanations (the same arithmetic, so the same scores).
+        """
         if options.limit < 1:
             raise InputError("limit must be at least 1")
         if not 0.0 <= options.threshold <= 1.0:
@@ -160,17 +164,30 @@ class Screener:
         algo = get_algorithm(options.algorithm)
         cutoff = min(options.cutoff, options.threshold)
         prepared = algo.prepare(query)
-        budget = candidate_budget(options.limit)
+        stats = self._index.stats
+        filtered = (
+            options.datasets is not None
+            or bool(options.exclude_schema)
+            or bool(options.exclude_entity_ids)
+            or options.changed_since is not None
+        )
+        can_match: dict[str, bool] = {}
+        ranked: list[tuple[float, str, IndexedEntity]] = []
+        for item in self._index.candidates(prepared, budget=candidate_budget(options.limit)):
+            matchable = can_match.get(item.schema)
+            if matchable is None:
+                schema = model.get(item.schema)
+                matchable = schema is not None and query.schema.can_match(schema)
+                can_match[item.schema] = matchable
+            if not matchable or (filtered and not self._allowed(item, options)):
+                continue
+            score = algo.score(prepared, item.prepared, stats)
+            if score > cutoff:
+                ranked.append((-score, item.id, item))
+        ranked.sort(key=lambda r: (r[0], r[1]))
         scored: list[MatchResult] = []
-        for item in self._index.candidates(prepared, budget=budget):
-            schema = model.get(item.schema)
-            if schema is None or not query.schema.can_match(schema):
-                continue
-            if not self._allowed(item, options):
-                continue
-            outcome = algo.compare(prepared, item.prepared, self._index.stats)
-            if outcome.score <= cutoff:
-                continue
+        for _, _, item in ranked[: options.limit]:
+            outcome = algo.compare(prepared, item.prepared, stats)
             explanations = dict(outcome.explanations)
             explanations["_meta"] = {
                 "algorithm": algo.name,
@@ -190,8 +207,7 @@ class Screener:
                     target=item.target,
                 )
             )
-        scored.sort(key=lambda r: (-r.score, str(r.entity.id)))
-        return scored[: options.limit]
+        return scored
 
     def _allowed(self, item: IndexedEntity, options: MatchOptions) -> bool:
         if options.datasets is not None and not options.datasets.intersection(item.datasets):
