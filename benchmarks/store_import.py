@@ -7,8 +7,9 @@ Each run is a forked child process, so its peak RSS and CPU time are its own:
 * baseline: the same files parsed into FtM entities, one list after the other in one process,
   and walked in a plain loop (no store, no parallelism);
 * import: `ingest.service.import_paths` into a fresh store (SQLite by default): format
-  detection, parallel parsing (process pool), and the sequential store import, as
-  `sanctionwatch lists import FILE...` runs it;
+  detection, parallel parsing (process pool; each worker also validates its list and
+  builds its statement rows, and sends only the rows back), and the sequential store
+  import, as `sanctionwatch lists import FILE...` runs it;
 * import-seq: the same with `workers=1` (everything in one process), to show what the
   parallel parse buys.
 Throughput is listed entities (the targets of Sanction entities: the lists' records, not

@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 
 from sanctionwatch.errors import MissingExtraError, ParseError, SanctionwatchError
-from sanctionwatch.ingest.service import import_paths, jobs_for_files, parse_jobs
+from sanctionwatch.ingest.service import (
+    _content_size,
+    gc_paused,
+    import_paths,
+    jobs_for_files,
+    parse_jobs,
+    prepare,
+    prepare_jobs,
+)
 from sanctionwatch.sources import registry
 from sanctionwatch.sources.ftm_json import DeltaList
 from sanctionwatch.store import open_store
@@ -98,3 +106,48 @@ def test_worker_errors_that_do_not_pickle_still_reach_the_caller(
     jobs = [job for job in jobs_for_files(FILES) if job.format == "un_sc_xml"] * 2
     with pytest.raises(SanctionwatchError, match="somepkg is not installed"):
         list(parse_jobs(jobs, workers=2))
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["inline", "two-workers"])
+def test_prepare_jobs_gives_the_rows_of_the_parsed_lists(workers: int) -> None:
+    """What a worker sends back is the parse turned into the store's rows, nothing else."""
+    jobs = jobs_for_files(FILES)
+    expected = {
+        i: prepare(o) for i, o in parse_jobs(jobs, workers=1) if not isinstance(o, ParseError)
+    }
+    prepared = dict(prepare_jobs(jobs, workers=workers))
+    assert prepared == expected
+    assert all(getattr(p, "rows", True) for p in prepared.values())
+
+
+def test_gc_is_paused_inside_and_restored_after() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # an inner pause does not resume the outer one
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    ("kind", "size"),
+    [("plain", 1000), ("gzip", 5000), ("zip", 3000), ("missing", 0)],
+)
+def test_content_size_reads_packed_sizes_from_headers(tmp_path: Path, kind: str, size: int) -> None:
+    import gzip
+    import zipfile
+
+    path = tmp_path / f"list.{kind}"
+    if kind == "plain":
+        path.write_bytes(b"x" * size)
+    elif kind == "gzip":
+        path.write_bytes(gzip.compress(b"x" * size))
+    elif kind == "zip":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("a.xml", b"x" * 1000)
+            archive.writestr("b.xml", b"y" * 2000)
+    job = registry.ParseJob("un_sc_xml", None, [path])
+    assert _content_size(job) == size

@@ -322,3 +322,22 @@ def test_schema_version_2_store_is_upgraded_in_place(tmp_path: Path) -> None:
         assert set(refs) == {"entity"}
         assert "is_ref" in str(index_sql)
         assert store.entity("p1") is not None
+
+
+def test_import_prepared_is_import_list(store: Store, store_url: str, tmp_path: Path) -> None:
+    """A version prepared elsewhere (a parse worker) stores the same rows and report."""
+    from sanctionwatch.store.rows import prepare_version
+
+    entities = version_1()
+    report = store.import_list(parsed(DS, "2026-01-01", entities))
+    with open_store(f"sqlite:///{tmp_path}/other.sqlite") as other:
+        prepared = prepare_version(
+            entities, dataset=DS, version="2026-01-01", issues=[], source="test.xml"
+        )
+        assert other.import_prepared(prepared) == report
+        assert other.provenance("p1") == store.provenance("p1")
+        with pytest.raises(ImportRefusedError, match="invalid"):
+            broken = [make("Sanction", "s1", entity="nobody")]
+            other.import_prepared(
+                prepare_version(broken, dataset=DS, version="2026-02-01", issues=[])
+            )

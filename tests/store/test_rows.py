@@ -10,6 +10,8 @@ from sanctionwatch.store.engine import normalise_url
 from sanctionwatch.store.rows import (
     check_version,
     entity_rows,
+    prepare_version,
+    sorted_rows,
     statement_key,
     unique_rows,
     validate_entities,
@@ -133,3 +135,45 @@ def test_reference_rows_are_flagged_for_the_reference_index() -> None:
     sanction = make("Sanction", "s1", entity="p1", program="DPRK")
     flags = {r[3]: r[7] for r in entity_rows(sanction)}
     assert flags == {"id": False, "entity": True, "program": False}
+
+
+def _version_entities() -> list:
+    statement = StatementEntity(Dataset({"name": "t"}), {"schema": "Person", "id": "p0"})
+    statement.add("name", "Иван", lang="rus", original_value="ИВАН")
+    return [
+        *listed("p2", "Olga Ivanova", "X2", birthDate=["1970", "1971"]),
+        *listed("p1", "Ivan Petrov", "X1", alias="Vanya"),
+        statement,
+        make("Address", "addr-1", full="1 Main St"),
+    ]
+
+
+def test_sorted_rows_are_the_unique_rows_in_entity_id_key_order() -> None:
+    entities = _version_entities()
+    expected = sorted(unique_rows(entities).values(), key=lambda row: (row[1], row[0]))
+    assert sorted_rows(entities) == expected
+    assert sorted_rows([*entities, entities[0]]) != expected  # a duplicate id is not merged
+
+
+@pytest.mark.parametrize(
+    ("entities", "errors", "warnings"),
+    [
+        pytest.param(_version_entities(), 0, 0, id="valid"),
+        pytest.param([make("Sanction", "s1", entity="nobody")], 1, 0, id="error-no-rows"),
+        pytest.param([make("Person", "p1", addressEntity="a9")], 0, 1, id="warning-as-issue"),
+    ],
+)
+def test_prepare_version_checks_counts_and_builds_rows(
+    entities: list, errors: int, warnings: int
+) -> None:
+    parser_issue = {"file": "f", "location": "", "field": "x", "value": "", "message": "m"}
+    prepared = prepare_version(
+        entities, dataset="t", version="2026-01-01", issues=[parser_issue], source="f.xml"
+    )
+    assert len(prepared.errors) == errors
+    assert prepared.rows == ([] if errors else sorted_rows(entities))
+    assert prepared.entities == len(entities)
+    assert sum(prepared.by_schema.values()) == len(entities)
+    assert prepared.issues[0] == parser_issue  # the parser's issues first, then warnings
+    assert len(prepared.issues) == 1 + warnings
+    assert all(i["file"] == "f.xml" for i in prepared.issues[1:])

@@ -19,6 +19,7 @@ from followthemoney import Dataset, StatementEntity
 from followthemoney.types import registry as types
 
 from sanctionwatch.errors import ConfigError
+from sanctionwatch.sources.entity import ListStatementEntity
 
 _NOW = re.compile(r"\(?\b(?:now|currently)\s+([^()]+?)\)?\s*$", re.IGNORECASE)
 _PARENS = re.compile(r"\([^()]*\)")
@@ -150,8 +151,9 @@ def make_target(dataset: str, schema: str, entity_id: str) -> StatementEntity:
     """A list's main entity as a StatementEntity, so a name can carry its language (`lang`).
 
     StatementEntity is an EntityProxy: the helpers in `sources.helpers` work on it unchanged.
+    (A `ListStatementEntity`: the same statements, with the value cleaning cached.)
     """
-    return StatementEntity(make_dataset(dataset), {"schema": schema, "id": entity_id})
+    return ListStatementEntity(make_dataset(dataset), {"schema": schema, "id": entity_id})
 
 
 def map_country(spec: ListSpec | None, raw: str | None) -> str | None:

@@ -121,6 +121,8 @@ class _Table:
 
 
 def _cell(value: object) -> str:
+    if type(value) is str:  # most cells: checked first, the sheet has ~700k of them
+        return value.strip()
     if value is None:
         return ""
     if hasattr(value, "strftime"):
@@ -310,6 +312,7 @@ class _GroupBuilder:
         out: list[EntityProxy] = [entity]
         self._names(entity, rows)
         seen: set[str] = set()
+        addresses: dict[tuple[str, ...], list[Problem]] = {}
         for number, row in rows:
             loc = f"row {number}"
             for column in ("DOB", "Town of Birth", "Country of Birth", "Nationality"):
@@ -324,7 +327,7 @@ class _GroupBuilder:
                     out.extend(self._documents(entity, column, row, loc))
             if row["Position"] and entity.schema.get("position") is not None:
                 entity.add("position", row["Position"])
-            address = self._address(entity, row, loc)
+            address = self._address_once(entity, row, loc, addresses)
             if address is not None:
                 out.append(address)
             if row["Other Information"] and f"info={row['Other Information']}" not in seen:
@@ -402,6 +405,28 @@ class _GroupBuilder:
                     doc.add("summary", detail)
                 docs.append(doc)
         return docs
+
+    def _address_once(
+        self,
+        entity: StatementEntity,
+        row: Row,
+        loc: str,
+        done: dict[tuple[str, ...], list[Problem]],
+    ) -> EntityProxy | None:
+        """`_address` once per distinct address of a group: OFSI repeats the group's address
+        on each name variation row. A repeat would add the same values again (no-ops) and
+        give an Address entity that merges into the first; only its problems are repeated,
+        at the repeating row, as the full build would report them."""
+        key = tuple(row[c] for c in (*ADDRESS_COLUMNS, "Post/Zip Code", "Country"))
+        problems = done.get(key)
+        if problems is not None:
+            for problem in problems:
+                self.log.add(loc, problem.field, problem.value, problem.message)
+            return None
+        before = len(self.log.problems)
+        address = self._address(entity, row, loc)
+        done[key] = self.log.problems[before:]
+        return address
 
     def _address(self, entity: StatementEntity, row: Row, loc: str) -> EntityProxy | None:
         lines = [row[c] for c in ADDRESS_COLUMNS if row[c]]

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from followthemoney import EntityProxy, model, registry
+from followthemoney import EntityProxy, registry
 from rigour.ids import IMO
 
 from sanctionwatch.errors import Problem
+from sanctionwatch.sources.entity import ListEntity
 
 __all__ = [
     "IssueLog",
@@ -92,10 +93,8 @@ def dedupe_entities(entities: list[EntityProxy]) -> list[EntityProxy]:
 
 
 def make_entity(schema: str, entity_id: str) -> EntityProxy:
-    """A new FtM entity with its id set."""
-    entity = model.make_entity(schema)
-    entity.id = entity_id
-    return entity
+    """A new FtM entity with its id set (a `ListEntity`: FtM's proxy with a cached `add`)."""
+    return ListEntity.create(schema, entity_id)
 
 
 def _keep_raw(

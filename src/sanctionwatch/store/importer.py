@@ -19,7 +19,7 @@ The caller commits or rolls back, so a failure anywhere leaves the store as it w
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -61,7 +61,7 @@ class NewVersion:
 
     dataset: str
     version: str
-    rows: dict[str, StatementRow]  # by statement key
+    rows: Sequence[StatementRow]  # unique by statement key, in (entity_id, key) order
     entities: int
     by_schema: dict[str, int]
     issues: list[dict[str, str]]
@@ -254,14 +254,15 @@ def keys_at(conn: Connection, dataset: str, version: str) -> set[str]:
 def _same_version(conn: Connection, new: NewVersion, report: ImportReport) -> ImportReport:
     """A version is immutable: the same content is a no-op, other content is refused."""
     stored = keys_at(conn, new.dataset, new.version)
-    if stored == set(new.rows):
+    keys = {row[0] for row in new.rows}
+    if stored == keys:
         return replace(
             report,
             unchanged=True,
             current=_current(conn, new.dataset) == new.version,
             message=f"version {new.version} of {new.dataset} is already stored, unchanged",
         )
-    differ = len(stored.symmetric_difference(new.rows))
+    differ = len(stored.symmetric_difference(keys))
     raise ImportRefusedError(
         f"version {new.version} of {new.dataset} is already stored with different content "
         f"({differ} statements differ); a list version cannot be replaced"
@@ -288,47 +289,56 @@ def _check_size(conn: Connection, new: NewVersion, prev: str | None) -> None:
         )
 
 
-def _sorted_rows(rows: dict[str, StatementRow]) -> list[StatementRow]:
-    """Rows in (entity_id, key) order: index inserts then land next to each other."""
-    return sorted(rows.values(), key=lambda row: (row[1], row[0]))
-
-
-def _fill_stage(conn: Connection, rows: dict[str, StatementRow]) -> None:
-    _bulk_insert(conn, "store_stage", STATEMENT_COLUMNS, _sorted_rows(rows))
+def _fill_stage(conn: Connection, rows: Sequence[StatementRow]) -> None:
+    _bulk_insert(conn, "store_stage", rows)
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("ANALYZE store_stage")  # temp tables are never auto-analysed
 
 
 def _insert_rows(conn: Connection, new: NewVersion) -> None:
-    extra = (new.dataset, new.version, None)
-    columns = (*STATEMENT_COLUMNS, "dataset", "first_seen", "last_seen")
-    rows = (row + extra for row in _sorted_rows(new.rows))  # built as written, not all at once
-    _bulk_insert(conn, "store_statement", columns, rows)
+    constants = {"dataset": new.dataset, "first_seen": new.version, "last_seen": None}
+    _bulk_insert(conn, "store_statement", new.rows, constants=constants)
 
 
 def _bulk_insert(
-    conn: Connection, table: str, columns: Sequence[str], rows: Iterable[tuple[object, ...]]
+    conn: Connection,
+    table: str,
+    rows: Sequence[StatementRow],
+    *,
+    constants: dict[str, str | None] | None = None,
 ) -> None:
-    """COPY on PostgreSQL; one streaming executemany of plain tuples on SQLite.
+    """COPY on PostgreSQL; one executemany of the row tuples on SQLite.
 
-    Both go through the DBAPI connection of `conn`, so they are part of its transaction.
+    Rows are in `STATEMENT_COLUMNS` order; `constants` are columns with one value for every
+    row (dataset, first_seen...). SQLite gets them as literals in the statement rather than
+    as three more parameters bound on each of hundreds of thousands of rows. Both go
+    through the DBAPI connection of `conn`, so they are part of its transaction.
     """
-    names = ", ".join(f'"{c}"' for c in columns)
+    fixed = constants or {}
+    names = ", ".join(f'"{c}"' for c in (*STATEMENT_COLUMNS, *fixed))
     raw = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
+        extra = tuple(fixed.values())
         with (
             raw.cursor() as cursor,  # type: ignore[union-attr]
             cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row(row)
+                copy.write_row(row + extra)
         return
-    marks = ", ".join("?" for _ in columns)
+    values = ", ".join(["?"] * len(STATEMENT_COLUMNS) + [_sql_literal(v) for v in fixed.values()])
     cursor = raw.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
     finally:
         cursor.close()
+
+
+def _sql_literal(value: str | None) -> str:
+    """A SQL string literal (quotes doubled) or NULL."""
+    if value is None:
+        return "NULL"
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _record_version(conn: Connection, new: NewVersion) -> None:

@@ -20,6 +20,27 @@ class ImportRefusedError(StoreError):
 
 
 @dataclass(frozen=True)
+class PreparedVersion:
+    """A list version made ready for the store: its statement rows, counted and checked.
+
+    Built from the parsed entities where they were parsed (a parse worker, see
+    `ingest.service`), so only these plain tuples cross to the process that writes the
+    store, never the entities themselves. `errors` refuse the import when it is applied;
+    `issues` are the parser's value problems followed by the validation warnings.
+    """
+
+    dataset: str
+    version: str
+    rows: list[StatementRow]  # unique, in (entity_id, key) order
+    entities: int
+    by_schema: dict[str, int]
+    issues: list[dict[str, str]]
+    errors: list[str] = field(default_factory=list)
+    source: str = ""
+    format: str = ""
+
+
+@dataclass(frozen=True)
 class ImportReport:
     """The outcome of one import (or delta) into one dataset."""
 

@@ -14,8 +14,9 @@ from hashlib import blake2b
 from followthemoney import EntityProxy, StatementEntity, registry
 from followthemoney.statement.util import BASE_ID
 
-from sanctionwatch.store.models import StatementRow
-from sanctionwatch.store.schema import is_ref_prop
+from sanctionwatch.errors import Problem
+from sanctionwatch.store.models import PreparedVersion, StatementRow
+from sanctionwatch.store.schema import is_ref_prop, ref_prop_set
 
 VERSION_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
@@ -84,11 +85,15 @@ def entity_rows(entity: EntityProxy) -> list[StatementRow]:
         return rows
     # The hot path of an import: the same key as `statement_key`, without the calls.
     prefix = f"{entity_id}\x1f{schema}\x1f"
-    for prop, value in entity.itervalues():
+    refs = ref_prop_set()
+    append = rows.append
+    for prop in entity.iterprops():
         name = prop.name
-        text = f"{prefix}{name}\x1f{value}\x1f\x1f".encode()
-        key = blake2b(text, digest_size=16).hexdigest()
-        rows.append((key, entity_id, schema, name, value, None, None, is_ref_prop(name)))
+        is_ref = name in refs
+        head = f"{prefix}{name}\x1f"
+        for value in entity.get_prop(prop):
+            key = blake2b(f"{head}{value}\x1f\x1f".encode(), digest_size=16).hexdigest()
+            append((key, entity_id, schema, name, value, None, None, is_ref))
     return rows
 
 
@@ -98,6 +103,60 @@ def unique_rows(entities: Iterable[EntityProxy]) -> dict[str, StatementRow]:
     for entity in entities:
         rows.update((row[0], row) for row in entity_rows(entity))
     return rows
+
+
+def sorted_rows(entities: Iterable[EntityProxy]) -> list[StatementRow]:
+    """All statement rows of a version, unique, in (entity_id, key) order.
+
+    The order in which they are written (index inserts then land next to each other). A
+    statement key includes the entity id, so duplicates can only come from one entity (or
+    from two entities with the same id, which `validate_entities` refuses): sorting the
+    entities by id and each entity's rows by key gives the global order with small sorts.
+    """
+    out: list[StatementRow] = []
+    extend = out.extend
+    for entity in sorted(entities, key=_entity_id):
+        rows = entity_rows(entity)
+        keys = {row[0] for row in rows}
+        if len(keys) != len(rows):
+            rows = list({row[0]: row for row in rows}.values())
+        rows.sort()  # by key: keys are unique within the entity
+        extend(rows)
+    return out
+
+
+def _entity_id(entity: EntityProxy) -> str:
+    return entity.id or ""
+
+
+def issue(source: str, message: str) -> dict[str, str]:
+    """A store-side problem (a validation warning) in the shape of the parsers' issues."""
+    return Problem(file=source, location="", field="", value="", message=message).to_dict()
+
+
+def prepare_version(
+    entities: Sequence[EntityProxy],
+    *,
+    dataset: str,
+    version: str,
+    issues: list[dict[str, str]],
+    source: str = "",
+    format: str = "",
+) -> PreparedVersion:
+    """Validate a parsed version and build its rows; pure, so it runs where the list was
+    parsed. A version with errors gets no rows: its import is refused anyway."""
+    errors, warnings = validate_entities(entities)
+    return PreparedVersion(
+        dataset=dataset,
+        version=version,
+        rows=[] if errors else sorted_rows(entities),
+        entities=len(entities),
+        by_schema=by_schema(entities),
+        issues=issues + [issue(source, w) for w in warnings],
+        errors=errors,
+        source=source,
+        format=format,
+    )
 
 
 def by_schema(entities: Iterable[EntityProxy]) -> dict[str, int]:

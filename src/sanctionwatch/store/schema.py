@@ -58,11 +58,12 @@ def entity_prop_names() -> tuple[str, ...]:
 
 def is_ref_prop(prop: str) -> bool:
     """Whether statements of this property name reference another entity (`is_ref`)."""
-    return prop in _ref_prop_set()
+    return prop in ref_prop_set()
 
 
 @cache
-def _ref_prop_set() -> frozenset[str]:
+def ref_prop_set() -> frozenset[str]:
+    """`entity_prop_names()` as a set, for the row builder's membership tests."""
     return frozenset(entity_prop_names())
 
 

@@ -17,7 +17,7 @@ from followthemoney.exc import InvalidData
 from sqlalchemy import ColumnElement, Connection, Engine, and_, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from sanctionwatch.errors import Problem, StoreError
+from sanctionwatch.errors import StoreError
 from sanctionwatch.store import importer, reads
 from sanctionwatch.store.changes import compute_changes
 from sanctionwatch.store.engine import WRITE_OPTION, create_store_engine
@@ -26,16 +26,11 @@ from sanctionwatch.store.models import (
     DatasetInfo,
     ImportRefusedError,
     ImportReport,
+    PreparedVersion,
     VersionInfo,
 )
 from sanctionwatch.store.nested import nested_entity
-from sanctionwatch.store.rows import (
-    by_schema,
-    check_version,
-    summarise,
-    unique_rows,
-    validate_entities,
-)
+from sanctionwatch.store.rows import check_version, issue, prepare_version, summarise
 from sanctionwatch.store.schema import (
     SCHEMA_VERSION,
     at_version,
@@ -58,10 +53,6 @@ def open_store(db_url: str) -> Store:
     store = Store(create_store_engine(db_url))
     store.setup()
     return store
-
-
-def _issue(source: str, message: str) -> dict[str, str]:
-    return Problem(file=source, location="", field="", value="", message=message).to_dict()
 
 
 def _upgrade_to_3(conn: Connection) -> None:
@@ -148,18 +139,23 @@ class Store:
         the current one becomes current; an older one is stored as history. Re-importing a
         stored version with the same content changes nothing (`unchanged=True`).
         """
-        issues = [p.to_dict() for p in parsed.issues]
+        prepared = prepare_version(
+            parsed.entities,
+            dataset=parsed.dataset,
+            version=parsed.version,
+            issues=[p.to_dict() for p in parsed.issues],
+            source=parsed.source,
+            format=parsed.format,
+        )
+        return self.import_prepared(prepared, version=version, force=force)
+
+    def import_prepared(
+        self, prepared: PreparedVersion, *, version: str | None = None, force: bool = False
+    ) -> ImportReport:
+        """`import_list` for a version already turned into rows (`rows.prepare_version`),
+        e.g. in the process that parsed it: this process only writes."""
         with self._write() as conn:
-            return self._import(
-                conn,
-                parsed.entities,
-                dataset=parsed.dataset,
-                version=version or parsed.version,
-                issues=issues,
-                source=parsed.source,
-                format=parsed.format,
-                force=force,
-            )
+            return self._import(conn, prepared, version=version, force=force)
 
     def apply_delta(
         self,
@@ -187,46 +183,41 @@ class Store:
             issues: list[dict[str, str]] = []
             for entity_id in deletes:
                 if entities.pop(entity_id, None) is None:
-                    issues.append(_issue("delta", f"DEL {entity_id}: not in version {current}"))
+                    issues.append(issue("delta", f"DEL {entity_id}: not in version {current}"))
             for entity in upserts:
                 if entity.id is None:
                     raise ImportRefusedError(f"delta for {dataset}: an upserted entity has no id")
                 entities[entity.id] = entity
-            return self._import(
-                conn,
+            prepared = prepare_version(
                 list(entities.values()),
                 dataset=dataset,
                 version=version,
                 issues=issues,
                 source="delta",
                 format="ftm_delta",
-                force=force,
             )
+            return self._import(conn, prepared, version=None, force=force)
 
     def _import(
         self,
         conn: Connection,
-        entities: Sequence[EntityProxy],
+        prepared: PreparedVersion,
         *,
-        dataset: str,
-        version: str,
-        issues: list[dict[str, str]],
-        source: str,
-        format: str,
+        version: str | None,
         force: bool,
     ) -> ImportReport:
+        dataset = prepared.dataset
         try:
-            version = check_version(version)
+            version = check_version(version or prepared.version)
             reads.ftm_dataset(dataset)
         except (ValueError, InvalidData) as exc:
             raise ImportRefusedError(f"cannot import into {dataset!r}: {exc}") from exc
-        errors, warnings = validate_entities(entities)
-        if errors:
+        if prepared.errors:
             raise ImportRefusedError(
                 f"version {version} of {dataset} is invalid, nothing was imported: "
-                + summarise(errors)
+                + summarise(prepared.errors)
             )
-        if not entities and not force:
+        if not prepared.entities and not force:
             previous = self._current_versions(conn).get(dataset)
             if previous is not None:
                 raise ImportRefusedError(
@@ -236,12 +227,12 @@ class Store:
         new = importer.NewVersion(
             dataset=dataset,
             version=version,
-            rows=unique_rows(entities),
-            entities=len(entities),
-            by_schema=by_schema(entities),
-            issues=issues + [_issue(source, w) for w in warnings],
-            source=source,
-            format=format,
+            rows=prepared.rows,
+            entities=prepared.entities,
+            by_schema=prepared.by_schema,
+            issues=prepared.issues,
+            source=prepared.source,
+            format=prepared.format,
             force=force,
         )
         return importer.import_version(conn, new)
