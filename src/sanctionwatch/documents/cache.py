@@ -16,7 +16,7 @@ from followthemoney import EntityProxy
 
 from sanctionwatch.documents.gazetteer import Gazetteer, curated_tables
 
-FORMAT = "gazetteer-v2"  # v2: lemma rows from spaCy lookups
+FORMAT = "gazetteer-v3"  # v2: lemma rows from spaCy lookups; v3: no short lemmas
 
 
 def cache_key(versions: Mapping[str, str]) -> str:
