@@ -94,6 +94,25 @@ class Alert:
         data["evidence"] = dict(self.evidence)
         return data
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Alert:
+        """The alert `to_dict` gave (extra keys, such as a stored alert's, are ignored)."""
+        return cls(
+            kind=data["kind"],
+            fingerprint=data["fingerprint"],
+            title=data["title"],
+            severity=data["severity"],
+            algorithm=data["algorithm"],
+            params_hash=data["params_hash"],
+            list_versions=dict(data.get("list_versions") or {}),
+            source=data["source"],
+            evidence=dict(data.get("evidence") or {}),
+            occurred_at=data.get("occurred_at"),
+            entities=tuple(EntityRef(**e) for e in data.get("entities") or ()),
+            vessels=tuple(VesselRef(**v) for v in data.get("vessels") or ()),
+            countries=tuple(data.get("countries") or ()),
+        )
+
 
 @dataclass(frozen=True)
 class StoredAlert:
@@ -115,6 +134,18 @@ class StoredAlert:
             "case_ids": list(self.case_ids),
             **self.alert.to_dict(),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StoredAlert:
+        """The stored alert `to_dict` gave."""
+        return cls(
+            id=data["id"],
+            alert=Alert.from_dict(data),
+            status=data["status"],
+            created_at=data["created_at"],
+            run_id=data.get("run_id"),
+            case_ids=tuple(data.get("case_ids") or ()),
+        )
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,6 @@ from sanctionwatch.cases.model import (
     ALERT_KINDS,
     SEVERITIES,
     Alert,
-    EntityRef,
-    VesselRef,
     fingerprint,
 )
 from sanctionwatch.errors import InputError
@@ -147,22 +145,7 @@ def alert_to_json(alert: Alert) -> str:
 
 
 def alert_from_json(text: str) -> Alert:
-    data = json.loads(text)
-    return Alert(
-        kind=data["kind"],
-        fingerprint=data["fingerprint"],
-        title=data["title"],
-        severity=data["severity"],
-        algorithm=data["algorithm"],
-        params_hash=data["params_hash"],
-        list_versions=dict(data.get("list_versions") or {}),
-        source=data["source"],
-        evidence=dict(data.get("evidence") or {}),
-        occurred_at=data.get("occurred_at"),
-        entities=tuple(EntityRef(**e) for e in data.get("entities") or ()),
-        vessels=tuple(VesselRef(**v) for v in data.get("vessels") or ()),
-        countries=tuple(data.get("countries") or ()),
-    )
+    return Alert.from_dict(json.loads(text))
 
 
 def unique_by_fingerprint(alerts: Iterable[Alert]) -> list[Alert]:

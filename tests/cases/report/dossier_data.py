@@ -36,10 +36,8 @@ from sanctionwatch.cases.model import (
     Case,
     CaseDossier,
     Decision,
-    EntityRef,
     Note,
     StoredAlert,
-    VesselRef,
 )
 from sanctionwatch.cases.portfolio import PortfolioRow
 from sanctionwatch.cases.producers import (
@@ -308,36 +306,10 @@ def dossier_to_json(dossier: CaseDossier) -> dict[str, Any]:
     }
 
 
-def _alert(data: dict[str, Any]) -> StoredAlert:
-    alert = Alert(
-        kind=data["kind"],
-        fingerprint=data["fingerprint"],
-        title=data["title"],
-        severity=data["severity"],
-        algorithm=data["algorithm"],
-        params_hash=data["params_hash"],
-        list_versions=data["list_versions"],
-        source=data["source"],
-        evidence=data["evidence"],
-        occurred_at=data["occurred_at"],
-        entities=tuple(EntityRef(**e) for e in data["entities"]),
-        vessels=tuple(VesselRef(**v) for v in data["vessels"]),
-        countries=tuple(data["countries"]),
-    )
-    return StoredAlert(
-        id=data["id"],
-        alert=alert,
-        status=data["status"],
-        created_at=data["created_at"],
-        run_id=data["run_id"],
-        case_ids=tuple(data["case_ids"]),
-    )
-
-
 def dossier_from_json(data: dict[str, Any]) -> CaseDossier:
     return CaseDossier(
         case=Case(**data["case"]),
-        alerts=tuple(_alert(a) for a in data["alerts"]),
+        alerts=tuple(StoredAlert.from_dict(a) for a in data["alerts"]),
         entities=tuple(data["entities"]),
         notes=tuple(Note(**n) for n in data["notes"]),
         decisions=tuple(Decision(**d) for d in data["decisions"]),
