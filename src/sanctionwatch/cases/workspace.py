@@ -13,13 +13,11 @@ pages are written against: change them only together with those callers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from sanctionwatch.cases import audit, casework, dossier, evidence, intake, suggest, users
@@ -39,7 +37,7 @@ from sanctionwatch.cases.model import (
 from sanctionwatch.cases.rows import utc_iso
 from sanctionwatch.cases.tables import SCHEMA_KEY, SCHEMA_VERSION, setup_tables
 from sanctionwatch.errors import StoreError
-from sanctionwatch.store.engine import WRITE_OPTION, create_store_engine
+from sanctionwatch.store.engine import Database, create_store_engine
 
 if TYPE_CHECKING:
     from sanctionwatch.store.store import Store
@@ -64,7 +62,7 @@ def open_workspace(db_url: str, *, session_hours: float = DEFAULT_SESSION_HOURS)
     return workspace
 
 
-class Workspace:
+class Workspace(Database):
     """Runs, alerts, documents, events, cases and users; one transaction per call."""
 
     def __init__(
@@ -76,7 +74,7 @@ class Workspace:
     ) -> None:
         if session_hours <= 0:
             raise StoreError(f"session_hours must be positive, got {session_hours}")
-        self.engine = engine
+        super().__init__(engine)
         self.session_hours = session_hours
         self._clock = clock
 
@@ -95,41 +93,9 @@ class Workspace:
                 f"expects {SCHEMA_VERSION}"
             )
 
-    @property
-    def url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    def __enter__(self) -> Workspace:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def now(self) -> str:
         """The current time in the workspace's format (the clock is injectable for tests)."""
         return utc_iso(self._clock())
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """A connection in a write transaction (SQLite: BEGIN IMMEDIATE), committed on exit."""
-        with self.engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        """A connection in a read transaction: one consistent snapshot per call."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
 
     # -- monitoring runs and inputs --------------------------------------------------------
 

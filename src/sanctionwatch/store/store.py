@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from followthemoney import EntityProxy, model
 from followthemoney.exc import InvalidData
-from sqlalchemy import ColumnElement, Connection, Engine, and_, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from sanctionwatch.errors import StoreError
 from sanctionwatch.store import importer, reads
 from sanctionwatch.store.changes import compute_changes
-from sanctionwatch.store.engine import WRITE_OPTION, create_store_engine
+from sanctionwatch.store.engine import Database, create_store_engine
 from sanctionwatch.store.models import (
     Changes,
     DatasetInfo,
@@ -72,11 +70,8 @@ def _upgrade_to_3(conn: Connection) -> None:
     )
 
 
-class Store:
+class Store(Database):
     """Statements of every list version, entities assembled on read."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -101,32 +96,6 @@ class Store:
                 f"the store at {self.url} has schema version {stored}, this sanctionwatch "
                 f"expects {SCHEMA_VERSION}; export it with the matching version and re-import"
             )
-
-    @property
-    def url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """A connection in a write transaction (SQLite: BEGIN IMMEDIATE), committed on exit."""
-        with self.engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
 
     # -- writes ----------------------------------------------------------------------------
 
