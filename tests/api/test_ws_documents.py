@@ -1,8 +1,10 @@
 """`/api/documents`: upload the real German article and get its findings and an alert; list,
-read back, feeds, deduplication and the upload run that names the uploader."""
+read back, feeds, deduplication, the upload run that names the uploader and the upload's
+audit entry."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 import pytest
@@ -95,6 +97,34 @@ def test_feed_gives_one_document_per_item(env: WsEnv) -> None:
         "https://news.example/1",
         "https://news.example/2",
     ]
+
+
+def test_every_upload_is_an_audit_entry(env: WsEnv, german: dict[str, object]) -> None:
+    """Every upload of the article is on record, also one that read nothing new."""
+    data = GERMAN.read_bytes()
+    again = env.client.post(
+        "/api/documents", files={"file": ("again.txt", data)}, headers=env.key("analyst")
+    )
+    assert again.status_code == 201 and again.json()["documents"][0]["alert_ids"] == []
+    entries = env.ws.audit(target=f"upload:{hashlib.sha256(data).hexdigest()}")
+    assert {GERMAN.name, "again.txt"} <= {e.details["filename"] for e in entries}
+    for entry in entries:
+        assert (entry.actor, entry.action) == ("analyst", "upload")
+        assert entry.details["bytes"] == len(data)
+        assert (entry.details["kind"], entry.details["content"]) == ("document", "text")
+
+
+def test_unsupported_upload_is_415_and_audited(env: WsEnv) -> None:
+    data = b"PK\x03\x04" + bytes(range(256)) * 8  # a zip archive
+    response = env.client.post(
+        "/api/documents",
+        files={"file": ("report.docx", data, "application/octet-stream")},
+        headers=env.key("analyst"),
+    )
+    assert response.status_code == 415
+    [entry] = env.ws.audit(target=f"upload:{hashlib.sha256(data).hexdigest()}")
+    assert entry.details["filename"] == "report.docx" and entry.details["content"] is None
+    assert "not a document we can read" in entry.details["refused"]
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """`/api/screen` (one party, with explanations) and `/api/screen/file` (CSV and Excel rows with
-their best matches; bounded rows)."""
+their best matches; bounded rows; every uploaded table an audit entry)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
 
@@ -129,3 +130,48 @@ def test_screen_file_needs_analyst(env: WsEnv) -> None:
         "/api/screen/file", files={"file": ("p.csv", CSV)}, headers=env.key("viewer")
     )
     assert response.status_code == 403
+
+
+def upload_entries(env: WsEnv, data: bytes) -> list[dict[str, object]]:
+    target = f"upload:{hashlib.sha256(data).hexdigest()}"
+    return [{"actor": e.actor, "at": e.at, **e.details} for e in env.ws.audit(target=target)]
+
+
+def test_screen_file_upload_is_audited(env: WsEnv) -> None:
+    data = CSV + b"Audit Trail Example,1980-02-03,de\n"
+    response = env.client.post(
+        "/api/screen/file",
+        files={"file": ("C:\\Users\\kim\\parties.csv", data)},
+        headers=env.key("analyst"),
+    )
+    assert response.status_code == 200, response.text
+    [entry] = upload_entries(env, data)
+    assert entry.pop("at")
+    assert entry == {
+        "actor": "analyst",
+        "filename": "parties.csv",  # the client's folders are not kept
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "kind": "screening_table",
+        "content": "csv",
+    }
+
+
+def test_refused_screen_file_is_audited_too(env: WsEnv) -> None:
+    data = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # an image, not a table
+    response = env.client.post(
+        "/api/screen/file", files={"file": ("p.csv", data)}, headers=env.key("analyst")
+    )
+    assert response.status_code == 415
+    [entry] = upload_entries(env, data)
+    assert (entry["actor"], entry["kind"], entry["content"]) == ("analyst", "screening_table", None)
+    assert "not a CSV or Excel" in str(entry["refused"])
+
+
+def test_upload_refused_for_its_role_is_not_an_upload(env: WsEnv) -> None:
+    data = CSV + b"Viewer Only,1990-01-01,fr\n"
+    response = env.client.post(
+        "/api/screen/file", files={"file": ("p.csv", data)}, headers=env.key("viewer")
+    )
+    assert response.status_code == 403
+    assert upload_entries(env, data) == []

@@ -91,6 +91,46 @@ def test_document_fingerprint_follows_the_text_not_the_lists() -> None:
     assert d.severity == "high"
 
 
+DATED: dict[str, Any] = {
+    "document": {"source": "a.txt", "language": "en", "title": "t"},
+    "alert": True,
+    "activities": [{"category": "coal", "assertion": "alleged_violation", "evidence": "e"}],
+    "mentions": [{"text": "Wise Honest", "type": "VESSEL", "entity_id": "ofac-1", "imo": None}],
+}
+RECEIVED = "2026-11-29T02:10:00Z"
+
+
+@pytest.mark.parametrize(
+    ("published", "received", "occurred_at", "dated_by"),
+    [
+        pytest.param("2024-05-12", RECEIVED, "2024-05-12T00:00:00Z", "published", id="date"),
+        pytest.param(
+            "2024-05-12T09:30:00+09:00", RECEIVED, "2024-05-12T00:30:00Z", "published", id="time"
+        ),
+        pytest.param(None, RECEIVED, RECEIVED, "received", id="no-publication-date"),
+        pytest.param("", RECEIVED, RECEIVED, "received", id="empty-publication-date"),
+        pytest.param("12 Mai", RECEIVED, RECEIVED, "received", id="unreadable-date-kept-not-used"),
+        pytest.param("missing", RECEIVED, RECEIVED, "received", id="reader-without-dates"),
+        pytest.param(None, None, None, None, id="neither"),
+    ],
+)
+def test_document_alert_dated_by_publication_else_receipt(
+    published: str | None, received: str | None, occurred_at: str | None, dated_by: str | None
+) -> None:
+    document = dict(DATED["document"])
+    if published != "missing":
+        document["published"] = published
+    finding = {**DATED, "document": document}
+    [alert] = alerts_from_finding(
+        finding, text_sha256="1" * 64, list_versions=V1, received_at=received
+    )
+    assert alert.occurred_at == occurred_at
+    assert alert.evidence.get("dated_by") == dated_by
+    assert alert.evidence["document"] == document  # the reader's value, as it came
+    # the date is not part of the identity: the same text read later is the same alert
+    assert alert.fingerprint == fingerprint("document_finding", "1" * 64)
+
+
 # --- ship events -----------------------------------------------------------------------------
 
 
@@ -287,9 +327,7 @@ def changes(from_version: str | None, added: list[str], modified: list[str]) -> 
     [
         pytest.param(changes(None, ["unsc-1"], []), [], id="first-import-is-no-news"),
         pytest.param(changes("2025-11-20", ["unsc-1"], []), [("added", "high")], id="added"),
-        pytest.param(
-            changes("2025-11-20", [], ["unsc-1"]), [("modified", "medium")], id="amended"
-        ),
+        pytest.param(changes("2025-11-20", [], ["unsc-1"]), [("modified", "medium")], id="amended"),
         pytest.param(changes("2025-11-20", ["unsc-9"], []), [], id="change-not-in-portfolio"),
     ],
 )

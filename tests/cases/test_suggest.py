@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sanctionwatch.cases.model import CaseSuggestion
+from sanctionwatch.cases.model import CaseSuggestion, fingerprint
+from sanctionwatch.cases.producers import alerts_from_finding
 from sanctionwatch.cases.suggest import Keyed, suggest
 from sanctionwatch.cases.workspace import Workspace
 from tests.cases.builders import (
@@ -58,8 +59,29 @@ PURE_CASES = [
     pytest.param(
         [k(1, None, "entity:a"), k(2, at(1), "entity:a"), k(3, at(25), "entity:a")],
         [],
-        [CaseSuggestion((1, 2, 3), ("entity:a", "window:2024-03-01..2024-03-25"))],
-        id="untimed-screening-hit-links-all",
+        [CaseSuggestion((1, 3), ("entity:a", "window:2024-03-25..2024-03-25"))],
+        id="untimed-screening-hit-joins-the-latest-incident-only",
+    ),
+    pytest.param(
+        [
+            k(1, None, "entity:a"),
+            k(2, at(1), "entity:a"),
+            k(3, at(2), "entity:a"),
+            k(4, at(25), "entity:a"),
+            k(5, at(26), "entity:a"),
+        ],
+        [],
+        [
+            CaseSuggestion((1, 4, 5), ("entity:a", "window:2024-03-25..2024-03-26")),
+            CaseSuggestion((2, 3), ("entity:a", "window:2024-03-01..2024-03-02")),
+        ],
+        id="untimed-alert-does-not-bridge-two-incidents",
+    ),
+    pytest.param(
+        [k(1, None, "entity:a"), k(2, None, "entity:a"), k(3, None, "entity:b")],
+        [],
+        [CaseSuggestion((1, 2), ("entity:a",))],
+        id="all-untimed-link-as-before",
     ),
     pytest.param(
         [k(1, at(2), "mmsi:445539000")],
@@ -103,6 +125,86 @@ PURE_CASES = [
         id="largest-first",
     ),
 ]
+
+
+def report(alert_id: int, when: datetime, *keys: str, case: int | None = None) -> Keyed:
+    """A document finding dated by its publication."""
+    return Keyed(alert_id=alert_id, at=when, keys=keys, case_id=case, report=True)
+
+
+def undated_document(alert_id: int, received: datetime, *keys: str) -> Keyed:
+    return Keyed(alert_id=alert_id, at=None, keys=keys, received=received)
+
+
+def may(day: int) -> datetime:
+    return datetime(2024, 5, day, tzinfo=UTC)
+
+
+DOCUMENT_CASES = [
+    pytest.param(
+        [k(1, at(1), "imo:9030591"), report(2, may(20), "imo:9030591")],
+        [],
+        [CaseSuggestion((1, 2), ("imo:9030591", "window:2024-03-01..2024-05-20"))],
+        id="report-11-weeks-after-the-transfer",
+    ),
+    pytest.param(
+        [k(1, datetime(2024, 1, 2, tzinfo=UTC), "imo:9030591"), report(2, may(20), "imo:9030591")],
+        [],
+        [],
+        id="report-older-than-its-window",
+    ),
+    pytest.param(
+        [report(1, at(1), "imo:9030591"), k(2, at(20), "imo:9030591")],
+        [],
+        [],
+        id="report-does-not-reach-forward-past-the-ordinary-window",
+    ),
+    pytest.param(
+        [report(1, at(1), "imo:9030591"), report(2, may(1), "imo:9030591")],
+        [],
+        [CaseSuggestion((1, 2), ("imo:9030591", "window:2024-03-01..2024-05-01"))],
+        id="follow-up-report-within-the-window",
+    ),
+    pytest.param(
+        [report(1, may(20), "imo:9030591")],
+        [k(7, at(1), "imo:9030591", case=4)],
+        [CaseSuggestion((1,), ("imo:9030591", "window:2024-05-20..2024-05-20"), case_id=4)],
+        id="report-joins-the-open-case-it-describes",
+    ),
+    pytest.param(
+        [
+            k(1, at(1), "imo:9030591"),
+            k(2, at(25), "imo:9030591"),
+            undated_document(3, at(10), "imo:9030591"),
+        ],
+        [],
+        [CaseSuggestion((1, 3), ("imo:9030591", "window:2024-03-01..2024-03-01"))],
+        id="undated-document-joins-the-latest-incident-before-it-was-received",
+    ),
+    pytest.param(
+        [k(1, at(20), "imo:9030591"), undated_document(2, at(10), "imo:9030591")],
+        [],
+        [],
+        id="undated-document-never-joins-what-came-after-it",
+    ),
+    pytest.param(
+        [
+            k(1, at(20), "imo:9030591"),
+            undated_document(2, at(10), "imo:9030591"),
+            undated_document(3, at(11), "imo:9030591"),
+        ],
+        [],
+        [CaseSuggestion((2, 3), ("imo:9030591",))],
+        id="undated-documents-link-each-other-without-a-dated-alternative",
+    ),
+]
+
+
+@pytest.mark.parametrize(("new", "anchors", "expected"), DOCUMENT_CASES)
+def test_suggest_documents(
+    new: list[Keyed], anchors: list[Keyed], expected: list[CaseSuggestion]
+) -> None:
+    assert suggest(new, anchors, window_hours=72, report_window_days=90) == expected
 
 
 @pytest.mark.parametrize(("new", "anchors", "expected"), PURE_CASES)
@@ -155,8 +257,14 @@ def test_showcase_is_one_suggestion(workspace: Workspace) -> None:
             ),
         )
     ]
-    # with a one-day window the news report (three days after the encounter) falls out
-    assert [s.alert_ids for s in workspace.suggestions(window_hours=24)] == [(ids[0], ids[2])]
+    # a one-day window still lets the news report look back three days to the encounter ...
+    assert [s.alert_ids for s in workspace.suggestions(window_hours=24)] == [
+        (ids[0], ids[2], ids[4])
+    ]
+    # ... unless its own window is shorter than that
+    assert [s.alert_ids for s in workspace.suggestions(window_hours=24, report_window_days=2)] == [
+        (ids[0], ids[2])
+    ]
 
 
 def test_russian_report_joins_the_open_case(workspace: Workspace) -> None:
@@ -208,3 +316,65 @@ def test_ship_events_are_spans() -> None:
     assert suggest([encounter], [anchor], window_hours=2)[0].case_id == 3  # overlaps it
     with pytest.raises(ValueError, match="negative"):
         suggest([gap], window_hours=-1)
+
+
+def finding(title: str, *, published: str | None) -> dict[str, object]:
+    """A reader finding naming YUK TUNG by IMO, with or without a publication date."""
+    return {
+        "document": {
+            "source": f"{title}.txt",
+            "language": "en",
+            "title": title,
+            "published": published,
+        },
+        "alert": True,
+        "activities": [
+            {
+                "category": "ship_to_ship_transfers",
+                "assertion": "reported_violation",
+                "evidence": title,
+            }
+        ],
+        "mentions": [
+            {
+                "text": "YUK TUNG",
+                "type": "VESSEL",
+                "entity_id": YUK_TUNG["entity_id"],
+                "imo": YUK_TUNG["imo"],
+            }
+        ],
+    }
+
+
+def test_document_dates_through_the_workspace(workspace: Workspace) -> None:
+    """Alerts as the monitor raises them: a report published eleven weeks after the transfer
+    joins it; one published a year later does not, and the undated one (dated by its
+    receipt) joins that latest report, the tanker's latest incident, not the transfer."""
+    gap, encounter, _ = showcase_alerts()
+    received = workspace.now()
+    documents = [
+        alerts_from_finding(
+            finding(title, published=published),
+            text_sha256=fingerprint("text", title),
+            list_versions={},
+            received_at=received,
+        )[0]
+        for title, published in (
+            ("panel-report", "2024-05-20"),
+            ("year-later", "2025-03-20"),
+            ("undated", None),
+        )
+    ]
+    assert [d.occurred_at for d in documents] == [
+        "2024-05-20T00:00:00Z",
+        "2025-03-20T00:00:00Z",
+        received,
+    ]
+    ids = workspace.record_alerts([gap, encounter, *documents]).new_ids
+    transfer, latest = workspace.suggestions()
+    assert transfer.alert_ids == (ids[0], ids[1], ids[2])
+    assert transfer.reasons[-1] == "window:2024-03-01..2024-05-20"
+    assert latest.alert_ids == (ids[3], ids[4])
+    assert latest.reasons[-1] == "window:2025-03-20..2025-03-20"
+    # the undated report is stored with its receipt time but takes no part in the windows
+    assert workspace.alert(ids[4]).alert.occurred_at == received

@@ -360,6 +360,11 @@ def test_the_korean_report_is_linked_to_the_listed_tanker(showcase: Showcase) ->
     }
     assert reported == {"refined_petroleum_supply", "ship_to_ship_transfers"}
     assert doc["severity"] == "high"
+    # no dateline: the alert is dated by when the monitor read it, which takes no part in the
+    # suggestion's windows (the report joins the tanker's latest incident instead)
+    assert doc["evidence"]["document"].get("published") is None
+    assert doc["evidence"]["dated_by"] == "received"
+    assert doc["occurred_at"] <= doc["created_at"]
 
 
 def test_suggest_proposes_one_case_for_gap_encounter_and_report(showcase: Showcase) -> None:

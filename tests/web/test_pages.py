@@ -3,6 +3,7 @@ with the UN DPRK list, in-process: log in, read every page, screen, upload, work
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -165,7 +166,13 @@ def test_screen_a_name_in_another_script(viewer: TestClient) -> None:
     assert "Why this score" in response.text
 
 
-def test_screen_a_file(viewer: TestClient) -> None:
+def uploads_of(web_env: WebEnv, data: bytes) -> list[dict[str, object]]:
+    """The upload audit entries of these bytes: actor and details."""
+    target = f"upload:{hashlib.sha256(data).hexdigest()}"
+    return [{"actor": e.actor, **e.details} for e in web_env.workspace.audit(target=target)]
+
+
+def test_screen_a_file(viewer: TestClient, web_env: WebEnv) -> None:
     token = csrf_of(viewer, "/screen")
     table = (
         "name,schema,birth_date\nKim Yong Chol,Person,1962-02-18\nJane Example,Person,1990-01-01\n"
@@ -178,16 +185,29 @@ def test_screen_a_file(viewer: TestClient) -> None:
     assert response.status_code == 200, response.text[:300]
     assert f'href="/entity/{KIM_YONG_CHOL}"' in response.text and "Jane Example" in response.text
     assert "error-message" not in response.text
+    assert uploads_of(web_env, table.encode()) == [
+        {
+            "actor": "vic",
+            "filename": "people.csv",
+            "bytes": len(table.encode()),
+            "sha256": hashlib.sha256(table.encode()).hexdigest(),
+            "kind": "screening_table",
+            "content": "csv",
+        }
+    ]
 
 
-def test_screen_file_refuses_a_binary(viewer: TestClient) -> None:
+def test_screen_file_refuses_a_binary(viewer: TestClient, web_env: WebEnv) -> None:
     token = csrf_of(viewer, "/screen")
+    data = b"\x00\x01\x02\xff" * 50
     response = viewer.post(
         "/screen/file",
         data={"csrf_token": token},
-        files={"file": ("people.csv", b"\x00\x01\x02\xff" * 50, "text/csv")},
+        files={"file": ("people.csv", data, "text/csv")},
     )
     assert response.status_code == 415
+    [entry] = uploads_of(web_env, data)
+    assert (entry["actor"], entry["content"]) == ("vic", None) and entry["refused"]
 
 
 # --- documents and cases ---------------------------------------------------------------
@@ -217,14 +237,23 @@ def test_uploaded_document_shows_findings_with_evidence(
     assert "Putin" in page and "new alert" in page
 
 
-def test_viewer_cannot_upload(viewer: TestClient) -> None:
+@pytest.mark.slow
+def test_uploaded_document_is_audited(german_doc: str, web_env: WebEnv) -> None:
+    [entry] = uploads_of(web_env, GERMAN.read_bytes())
+    assert (entry["actor"], entry["filename"]) == ("ana", GERMAN.name)
+    assert (entry["kind"], entry["content"]) == ("document", "text")
+
+
+def test_viewer_cannot_upload(viewer: TestClient, web_env: WebEnv) -> None:
     token = csrf_of(viewer, "/documents")
+    data = b"a viewer's text"
     response = viewer.post(
         "/documents",
         data={"csrf_token": token},
-        files={"file": ("a.txt", b"text", "text/plain")},
+        files={"file": ("a.txt", data, "text/plain")},
     )
     assert response.status_code == 403
+    assert uploads_of(web_env, data) == []  # refused before anything was read
 
 
 def test_case_from_alert_note_decision(analyst: TestClient, seeded: dict[str, int]) -> None:

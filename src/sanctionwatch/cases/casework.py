@@ -24,7 +24,7 @@ from sanctionwatch.cases.model import (
     Note,
     StoredAlert,
 )
-from sanctionwatch.cases.suggest import Keyed, keyed_alerts
+from sanctionwatch.cases.suggest import Keyed, keyed_alert
 from sanctionwatch.cases.tables import (
     alert_key_table,
     alert_table,
@@ -293,11 +293,12 @@ OPEN_CASE_STATUSES = ("open", "under_review")
 def suggestion_inputs(conn: Connection) -> tuple[list[Keyed], list[Keyed]]:
     """New alerts, and alerts of open cases (as anchors), with their keys and times."""
     a, ca, c, k = alert_table, case_alert_table, case_table, alert_key_table
+    times = (a.c.kind, a.c.occurred_at, a.c.ended_at, a.c.created_at)
     new_rows = conn.execute(
-        select(a.c.id, a.c.occurred_at, a.c.ended_at).where(a.c.status == "new").order_by(a.c.id)
+        select(a.c.id, *times).where(a.c.status == "new").order_by(a.c.id)
     ).all()
     anchor_rows = conn.execute(
-        select(ca.c.alert_id, a.c.occurred_at, a.c.ended_at, ca.c.case_id)
+        select(ca.c.alert_id.label("id"), *times, ca.c.case_id)
         .join(a, a.c.id == ca.c.alert_id)
         .join(c, c.c.id == ca.c.case_id)
         .where(c.c.status.in_(OPEN_CASE_STATUSES))
@@ -316,8 +317,17 @@ def suggestion_inputs(conn: Connection) -> tuple[list[Keyed], list[Keyed]]:
     for query in (new_keys, anchor_keys):
         for alert_id, key in conn.execute(query):
             keys.setdefault(alert_id, []).append(key)
-    new = keyed_alerts([(r.id, r.occurred_at, r.ended_at, None) for r in new_rows], keys)
-    anchors = keyed_alerts(
-        [(r.alert_id, r.occurred_at, r.ended_at, r.case_id) for r in anchor_rows], keys
-    )
-    return new, anchors
+
+    def keyed(row: Any, case_id: int | None) -> Keyed:
+        return keyed_alert(
+            row.id,
+            kind=row.kind,
+            occurred_at=row.occurred_at,
+            ended_at=row.ended_at,
+            created_at=row.created_at,
+            keys=keys.get(row.id, ()),
+            case_id=case_id,
+        )
+
+    new = [keyed(r, None) for r in new_rows]
+    return new, [keyed(r, r.case_id) for r in anchor_rows]

@@ -38,8 +38,8 @@ from sanctionwatch.cases.rows import (
     alert_keys,
     alert_to_json,
     ended_at,
+    event_time,
     imo_key,
-    lenient_time,
     unique_by_fingerprint,
 )
 from sanctionwatch.cases.tables import (
@@ -174,7 +174,7 @@ def record_alerts(
                 "status": "new",
                 "title": alert.title,
                 "source": alert.source,
-                "occurred_at": lenient_time(alert.occurred_at),
+                "occurred_at": event_time(alert),
                 "ended_at": ended_at(alert),
                 "created_at": now,
                 "run_id": run_id,

@@ -11,9 +11,11 @@ read it):
   "entity": {FtM entity dict}, "portfolio_row": {...} | null, "match": {MatchResult dict} | null}`
 - `screening_hit`: `{"portfolio": path, "row": line number, "query": {...},
   "match": {MatchResult dict: id, caption, schema, score, explanation, datasets, ...}}`
-- `document_finding`: `{"document": {"source", "language", "title"}, "activities": [activity
-  dicts with "evidence", "start", "end", "category", "direction", "assertion", "provisions"],
-  "mentions": [linked mention dicts], "text_sha256": hex}`
+- `document_finding`: `{"document": {"source", "language", "title", "published"}, "activities":
+  [activity dicts with "evidence", "start", "end", "category", "direction", "assertion",
+  "provisions"], "mentions": [linked mention dicts], "text_sha256": hex, "dated_by":
+  "published" | "received"}`; `occurred_at` is the publication date, else when the document
+  was received (`dated_by` says which; alerts raised before dates existed have neither)
 - `ship_event`: the maritime event's JSON (`{"type", "vessels", "start", "end", "lat", "lon",
   "duration_h", "details", "watchlist", "definition", "params_hash"}`).
 """

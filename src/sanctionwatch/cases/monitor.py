@@ -349,7 +349,11 @@ def _documents_step(run: _Run) -> None:
         finding = reader.analyze(document).to_dict()
         run.workspace.save_document(finding, text=document.text, run_id=run.run_id)
         found = alerts_from_finding(
-            finding, text_sha256=digest, list_versions=run.list_versions, params=params
+            finding,
+            text_sha256=digest,
+            list_versions=run.list_versions,
+            params=params,
+            received_at=run.workspace.now(),
         )
         flagged += bool(found)
         run.alerts += found

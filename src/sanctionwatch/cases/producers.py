@@ -21,6 +21,7 @@ from typing import Any
 
 from sanctionwatch.cases.model import Alert, EntityRef, Severity, VesselRef, fingerprint
 from sanctionwatch.cases.portfolio import PortfolioRow
+from sanctionwatch.cases.rows import lenient_time
 from sanctionwatch.store.models import ChangeItem, Changes
 
 LIST_DIFF_ALGORITHM = "list-diff@v1"
@@ -246,22 +247,40 @@ def _version_time(version: str) -> str | None:
 # --- documents -------------------------------------------------------------------------------
 
 
+def document_time(
+    document: Mapping[str, Any], received_at: str | None
+) -> tuple[str | None, str | None]:
+    """(time, "published" | "received") of a document's alert: its publication date when the
+    reader found one (an ISO date; an unreadable value is kept in the evidence but not
+    used), else when it was received; (None, None) with neither."""
+    published = document.get("published")
+    if isinstance(published, str) and (moment := lenient_time(published)) is not None:
+        return moment, "published"
+    if received_at is not None and (moment := lenient_time(received_at)) is not None:
+        return moment, "received"
+    return None, None
+
+
 def alerts_from_finding(
     finding: Mapping[str, Any],
     *,
     text_sha256: str,
     list_versions: Mapping[str, str],
     params: Mapping[str, Any] | None = None,
+    received_at: str | None = None,
 ) -> list[Alert]:
     """One `document_finding` for a document the reader flags (`alert` true), else [].
 
     `params` pins the reader's configuration (regime file, NER on or off) in the hash. The
     fingerprint is the text's digest: the same text read again is the same alert, an edited
-    text a new one.
+    text a new one. The alert is dated by the document's publication, else by `received_at`
+    (when the workspace got the document); the evidence says which (`dated_by`), because
+    case suggestions treat the two differently (`cases.suggest`).
     """
     if not finding.get("alert"):
         return []
     document = dict(finding.get("document") or {})
+    occurred_at, dated_by = document_time(document, received_at)
     activities = [dict(a) for a in finding.get("activities") or []]
     signals = [a for a in activities if a.get("assertion") in ASSERTION_SEVERITY]
     severity = _max_severity(ASSERTION_SEVERITY[a["assertion"]] for a in signals)
@@ -301,7 +320,9 @@ def alerts_from_finding(
                 "mentions": linked,
                 "exemptions": list(finding.get("exemptions") or []),
                 "text_sha256": text_sha256,
-            },
+            }
+            | ({} if dated_by is None else {"dated_by": dated_by}),
+            occurred_at=occurred_at,
             entities=tuple(entities.values()),
             vessels=tuple(vessels.values()),
             countries=tuple(sorted({str(c).lower() for c in finding.get("countries") or []})),

@@ -61,6 +61,15 @@ def lenient_time(value: str | None) -> str | None:
     return None if moment is None else utc_iso(moment)
 
 
+def event_time(alert: Alert) -> str | None:
+    """When the alert's underlying event happened, as suggestions compare it (the
+    `occurred_at` column). A document dated only by its receipt has none: its alert's
+    `occurred_at` says when it reached us, not when the events it reports happened."""
+    if alert.kind == "document_finding" and alert.evidence.get("dated_by") == "received":
+        return None
+    return lenient_time(alert.occurred_at)
+
+
 def ended_at(alert: Alert) -> str | None:
     """When the alert's underlying event ended: ship events span hours or days (a gap, an
     encounter), and two events of one incident are close in time end-to-start, not

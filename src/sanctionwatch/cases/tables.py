@@ -230,6 +230,19 @@ session_table = Table(
     Index("ix_ws_sessions_user", "user"),
 )
 
+login_throttle_table = Table(
+    "ws_login_throttle",
+    metadata,
+    # one failure counter per account name typed and per client address (`cases.throttle`);
+    # a new table, created on open by older workspaces too: no schema version change
+    Column("scope", String(16), primary_key=True),  # "account" | "address"
+    Column("subject", String(256), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", Time, nullable=True),
+    Column("locked_until", Time, nullable=True),
+    Index("ix_ws_login_throttle_window", "window_start"),
+)
+
 
 def _sqlite_triggers(conn: Connection) -> None:
     for table in APPEND_ONLY:

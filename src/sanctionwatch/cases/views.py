@@ -374,7 +374,12 @@ def read_uploads(
         finding = reader.analyze(doc).to_dict()
         doc_id = ws.save_document(finding, text=doc.text, run_id=run_id)
         text_sha256 = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
-        alerts = alerts_from_finding(finding, text_sha256=text_sha256, list_versions=list_versions)
+        alerts = alerts_from_finding(
+            finding,
+            text_sha256=text_sha256,
+            list_versions=list_versions,
+            received_at=ws.now(),
+        )
         recorded = ws.record_alerts(alerts, run_id=run_id)
         results.append(UploadResult(doc_id, tuple(recorded.new_ids), finding))
     ws.finish_run(

@@ -20,8 +20,19 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from sanctionwatch.cases import audit, casework, dossier, evidence, intake, suggest, users
+from sanctionwatch.cases import (
+    audit,
+    casework,
+    dossier,
+    evidence,
+    intake,
+    logins,
+    suggest,
+    uploads,
+    users,
+)
 from sanctionwatch.cases.intake import RecordResult
+from sanctionwatch.cases.logins import LoginResult
 from sanctionwatch.cases.model import (
     Alert,
     ApiKeyInfo,
@@ -36,13 +47,14 @@ from sanctionwatch.cases.model import (
 )
 from sanctionwatch.cases.rows import utc_iso
 from sanctionwatch.cases.tables import SCHEMA_KEY, SCHEMA_VERSION, setup_tables
+from sanctionwatch.cases.throttle import DEFAULT_POLICY, ThrottlePolicy
 from sanctionwatch.errors import StoreError
 from sanctionwatch.store.engine import Database, create_store_engine
 
 if TYPE_CHECKING:
     from sanctionwatch.store.store import Store
 
-__all__ = ["RecordResult", "Workspace", "open_workspace"]
+__all__ = ["LoginResult", "RecordResult", "Workspace", "open_workspace"]
 
 DEFAULT_SESSION_HOURS = 12.0
 
@@ -96,6 +108,10 @@ class Workspace(Database):
     def now(self) -> str:
         """The current time in the workspace's format (the clock is injectable for tests)."""
         return utc_iso(self._clock())
+
+    def _moment(self) -> datetime:
+        """The current time to the second, as stored (so decisions match the stored state)."""
+        return self._clock().astimezone(UTC).replace(microsecond=0)
 
     # -- monitoring runs and inputs --------------------------------------------------------
 
@@ -168,6 +184,29 @@ class Workspace(Database):
         """Store a read document (deduplicated by the sha256 of its text); returns its id."""
         with self._write() as conn:
             return evidence.save_document(conn, finding, text=text, run_id=run_id, now=self.now())
+
+    def record_upload(
+        self,
+        *,
+        actor: str,
+        filename: str,
+        data: bytes,
+        kind: str,
+        content: str | None,
+        refused: str | None = None,
+    ) -> None:
+        """Audit a file upload: who, when, name, size, sha256, kind (`cases.uploads`)."""
+        with self._write() as conn:
+            uploads.record_upload(
+                conn,
+                actor=actor,
+                filename=filename,
+                data=data,
+                kind=kind,
+                content=content,
+                refused=refused,
+                now=self.now(),
+            )
 
     def documents(self, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         with self._read() as conn:
@@ -250,11 +289,20 @@ class Workspace(Database):
         with self._read() as conn:
             return audit.entries(conn, targets=None if target is None else (target,), limit=limit)
 
-    def suggestions(self, *, window_hours: float = 72.0) -> list[CaseSuggestion]:
-        """New alerts that belong together, or with an open case (see `cases.suggest`)."""
+    def suggestions(
+        self,
+        *,
+        window_hours: float = suggest.DEFAULT_WINDOW_HOURS,
+        report_window_days: float = suggest.DEFAULT_REPORT_WINDOW_DAYS,
+    ) -> list[CaseSuggestion]:
+        """New alerts that belong together, or with an open case (see `cases.suggest` for
+        the windows: alerts within `window_hours` of each other, reports looking back
+        `report_window_days`)."""
         with self._read() as conn:
             new, anchors = casework.suggestion_inputs(conn)
-        return suggest.suggest(new, anchors, window_hours=window_hours)
+        return suggest.suggest(
+            new, anchors, window_hours=window_hours, report_window_days=report_window_days
+        )
 
     def dossier(self, case_id: int, *, store: Store | None = None) -> CaseDossier:
         """Everything a report shows about a case; entities from `store` when given."""
@@ -292,8 +340,36 @@ class Workspace(Database):
             users.deactivate_user(conn, name, actor=actor, now=self.now())
 
     def authenticate(self, name: str, password: str) -> User | None:
+        """The user if the password is right (no throttling: logins use `login`)."""
         with self._read() as conn:
             return users.authenticate(conn, name, password)
+
+    def login(
+        self,
+        name: str,
+        password: str,
+        *,
+        address: str,
+        policy: ThrottlePolicy = DEFAULT_POLICY,
+    ) -> LoginResult:
+        """A password login from a client `address`, under the throttle (`cases.throttle`):
+        refused for a while after too many failures of the account or the address. Three
+        short transactions (reserve the attempt, check the password outside any write
+        transaction, record the outcome: a success resets the account, a failure and a
+        lock-out are audited)."""
+        attempt = logins.Attempt(name=name, address=address or "unknown")
+        with self._write() as conn:
+            wait = logins.admit(conn, attempt, now=self._moment(), policy=policy)
+        if wait:
+            return LoginResult(None, retry_after=wait)
+        user = self.authenticate(name, password)
+        with self._write() as conn:
+            if user is not None and user.active:
+                logins.succeeded(conn, attempt, now=self._moment(), policy=policy)
+            else:
+                user = None
+                logins.failed(conn, attempt, now=self._moment(), policy=policy)
+        return LoginResult(user)
 
     def create_api_key(self, user: str, *, label: str, actor: str) -> tuple[ApiKeyInfo, str]:
         """A new key: (its listing, the secret). The secret is shown once, stored hashed."""

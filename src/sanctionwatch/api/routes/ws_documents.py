@@ -10,7 +10,8 @@ from sanctionwatch.api.auth import api_read, get_workspace, require_analyst
 from sanctionwatch.api.readers import ReaderHolder
 from sanctionwatch.api.uploads import read_upload_file, upload_errors
 from sanctionwatch.cases.model import User
-from sanctionwatch.cases.views import document_kind, read_uploads
+from sanctionwatch.cases.uploads import accept_upload
+from sanctionwatch.cases.views import read_uploads
 from sanctionwatch.cases.workspace import Workspace
 
 router = APIRouter(prefix="/api", tags=["Documents"])
@@ -67,11 +68,17 @@ async def upload_document(
     readers: ReaderHolder = Depends(get_readers),
 ) -> w.UploadResponse:
     """Read the document (its type is decided by content, not by name), save it and raise
-    an alert for each sanctions-relevant finding. A feed gives one document per item."""
+    an alert for each sanctions-relevant finding. A feed gives one document per item. The
+    upload is an audit entry (user, time, file name, size, sha256), accepted or not."""
     data = await read_upload_file(request, file)
     filename = file.filename or "upload"
     with upload_errors():
-        document_kind(data, filename)  # refuse other content before waiting for the reader
+        # audited, and other content refused before waiting for the reader
+        await run_in_threadpool(
+            lambda: accept_upload(
+                ws, data=data, filename=filename, actor=user.name, kind="document"
+            )
+        )
         reader = await run_in_threadpool(readers.get)
         results = await run_in_threadpool(
             lambda: read_uploads(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from sanctionwatch.api import ws_models as w
-from sanctionwatch.api.auth import require_analyst, require_viewer
+from sanctionwatch.api.auth import get_workspace, require_analyst, require_viewer
 from sanctionwatch.api.errors import ApiError
 from sanctionwatch.api.inputs import get_holder
 from sanctionwatch.api.models import ScoredEntityResponse
@@ -14,7 +14,9 @@ from sanctionwatch.api.render import scored_dict
 from sanctionwatch.api.state import ScreenerHolder
 from sanctionwatch.api.uploads import read_upload_file, upload_errors
 from sanctionwatch.cases.model import User
+from sanctionwatch.cases.uploads import accept_upload
 from sanctionwatch.cases.views import query_properties, screen_upload
+from sanctionwatch.cases.workspace import Workspace
 from sanctionwatch.screening.service import MatchOptions, Screener, make_query
 
 router = APIRouter(prefix="/api", tags=["Screening"])
@@ -66,12 +68,21 @@ async def screen_file(
     request: Request,
     file: UploadFile = TABLE_FILE,
     threshold: float = Query(0.7, ge=0.0, le=1.0),
-    _user: User = Depends(require_analyst),
+    user: User = Depends(require_analyst),
     holder: ScreenerHolder = Depends(get_holder),
+    ws: Workspace = Depends(get_workspace),
 ) -> w.ScreenFileResponse:
     """Every row with its best match, score and explanation (at most `screen_file_max_rows`
-    rows, 1000 by default; larger files belong to `sanctionwatch screen-file`)."""
+    rows, 1000 by default; larger files belong to `sanctionwatch screen-file`). The upload
+    is an audit entry (user, time, file name, size, sha256), accepted or not."""
     data = await read_upload_file(request, file)
+    filename = file.filename or "upload"
+    with upload_errors():
+        await run_in_threadpool(
+            lambda: accept_upload(
+                ws, data=data, filename=filename, actor=user.name, kind="screening_table"
+            )
+        )
     screener = holder.screener
     if not isinstance(screener, Screener):
         raise ApiError(503, "Table screening needs the screening engine; it is not loaded.")
@@ -82,7 +93,7 @@ async def screen_file(
             lambda: screen_upload(
                 screener,
                 data=data,
-                filename=file.filename or "upload",
+                filename=filename,
                 max_rows=max_rows,
                 options=options,
             )

@@ -6,6 +6,11 @@ in the form. A hostile page can make a browser post the form but cannot read or 
 so it cannot forge a login (login CSRF would silently log the victim into the attacker's
 account). The Origin check of `api.auth` applies as well. After login the user is sent back to
 the page they asked for, but only to a path on this site (no open redirect).
+
+Failed logins are throttled per account and per client address (`cases.throttle`): past the
+limit the form answers 429 with Retry-After, without checking the password, for known and
+unknown names alike. The address is the connection's peer as uvicorn reports it (behind a
+local reverse proxy, uvicorn's default `--forwarded-allow-ips` makes it the client's).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from sanctionwatch.api.auth import (
     log_out,
 )
 from sanctionwatch.cases.model import User
+from sanctionwatch.cases.throttle import policy_from
 from sanctionwatch.web.deps import get_workspace, require_viewer
 from sanctionwatch.web.templating import render
 
@@ -40,6 +46,16 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return "/"
     return target
+
+
+def client_address(request: Request) -> str:
+    """The client's address, the key of the per-address login counter."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+def _wait(seconds: int) -> str:
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _login_page(
@@ -87,7 +103,24 @@ async def login(
     if not cookie or not hmac.compare_digest(cookie.encode(), login_token.encode()):
         raise Forbidden("The login form expired or did not come from this site; try again.")
     workspace = get_workspace(request)
-    user = await run_in_threadpool(workspace.authenticate, name.strip(), password)
+    outcome = await run_in_threadpool(
+        lambda: workspace.login(
+            name.strip(),
+            password,
+            address=client_address(request),
+            policy=policy_from(request.app.state.settings.extra),
+        )
+    )
+    if outcome.retry_after:
+        refused = _login_page(
+            request,
+            next_url=safe_next(next),
+            message=f"Too many failed logins. Try again in {_wait(outcome.retry_after)}.",
+            status_code=429,
+        )
+        refused.headers["Retry-After"] = str(outcome.retry_after)
+        return refused
+    user = outcome.user
     if user is None or not user.active:
         return _login_page(
             request,

@@ -1,5 +1,6 @@
-"""Documents: the list, upload (read into findings and alerts by `cases.views.read_uploads`),
-and one document with its evidence highlighted by the reader's offsets."""
+"""Documents: the list, upload (audited by `cases.uploads`, read into findings and alerts by
+`cases.views.read_uploads`), and one document with its evidence highlighted by the reader's
+offsets."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from sanctionwatch.api.errors import NotReadyError
 from sanctionwatch.cases import views
 from sanctionwatch.cases.model import User
+from sanctionwatch.cases.uploads import accept_upload
 from sanctionwatch.web.deps import get_store, get_workspace, page_analyst, page_read
 from sanctionwatch.web.highlight import pieces
 from sanctionwatch.web.pages.common import PAGE_SIZE, blocking
@@ -44,7 +46,15 @@ async def upload(
     user: User = Depends(page_analyst),
 ) -> Response:
     data, filename = await read_upload(request, file)
-    views.document_kind(data, filename)  # 415 before waiting for the reader
+    # audited, and refused with 415 when it is no document, before waiting for the reader
+    await blocking(
+        accept_upload,
+        get_workspace(request),
+        data=data,
+        filename=filename,
+        actor=user.name,
+        kind="document",
+    )
     holder = request.app.state.readers
     try:
         reader = await blocking(holder.get)

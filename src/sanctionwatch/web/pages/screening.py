@@ -1,7 +1,8 @@
 """Screening: one name (with birth date, country, identifiers) or an uploaded table.
 
 Both are reads of the lists, so a viewer may screen; they are POST forms (with the CSRF token)
-so that screened names stay out of URLs, browser history and access logs.
+so that screened names stay out of URLs, browser history and access logs. An uploaded table
+is an audit entry (`cases.uploads`: who, when, name, size, sha256; never its rows).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from fastapi.responses import Response
 from sanctionwatch.api.errors import NotReadyError
 from sanctionwatch.cases import views
 from sanctionwatch.cases.model import User
+from sanctionwatch.cases.uploads import accept_upload
 from sanctionwatch.screening.service import MatchOptions, make_query
-from sanctionwatch.web.deps import page_read, require_viewer, screener
+from sanctionwatch.web.deps import get_workspace, page_read, require_viewer, screener
 from sanctionwatch.web.pages.common import blocking, optional
 from sanctionwatch.web.pages.uploads import read_upload
 from sanctionwatch.web.templating import render
@@ -85,6 +87,14 @@ async def screen_file(
     user: User = Depends(require_viewer),
 ) -> Response:
     data, filename = await read_upload(request, file)
+    await blocking(
+        accept_upload,
+        get_workspace(request),
+        data=data,
+        filename=filename,
+        actor=user.name,
+        kind="screening_table",
+    )
     try:
         found = screener(request)
     except NotReadyError as exc:
