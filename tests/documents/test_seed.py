@@ -85,7 +85,8 @@ def test_inflected_places(finding: Finding) -> None:
 def test_json_contract(finding: Finding) -> None:
     data = finding.to_dict()
     assert set(data) >= {"document", "mentions", "activities", "exemptions", "alert", "countries"}
-    assert set(data["document"]) == {"source", "language", "title"}
+    # `published` was added for issue 4 (ISO date or null); nothing was renamed or removed
+    assert set(data["document"]) == {"source", "language", "title", "published"}
     assert set(data["mentions"][0]) == {
         "text",
         "start",

@@ -166,10 +166,18 @@ def suggest_command(
     window_hours: Annotated[
         float, typer.Option(min=0, help="Alerts further apart in time are not grouped.")
     ] = 72.0,
+    report_window_days: Annotated[
+        float,
+        typer.Option(
+            min=0, help="How far back a dated news report reaches to the events it reports."
+        ),
+    ] = 90.0,
 ) -> None:
     """New alerts that belong together or with an open case (shared entity, IMO, MMSI)."""
     with open_ws() as ws:
-        suggestions = ws.suggestions(window_hours=window_hours)
+        suggestions = ws.suggestions(
+            window_hours=window_hours, report_window_days=report_window_days
+        )
     if as_json:
         print_json([asdict(s) for s in suggestions])
         return

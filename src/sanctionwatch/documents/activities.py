@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 import yaml
 
 from sanctionwatch.documents import cues
-from sanctionwatch.documents.countries import adjective_countries, country_name
-from sanctionwatch.documents.indicators import Hit, IndicatorIndex
+from sanctionwatch.documents.countries import Demonyms, country_name
+from sanctionwatch.documents.indicators import Hit, IndicatorIndex, token_words
 from sanctionwatch.documents.model import Activity, Exemption, Mention
 from sanctionwatch.documents.regime import Regime
 from sanctionwatch.documents.text import Token, fold, sentences
@@ -33,6 +33,7 @@ TESTS = "nuclear_missile_tests_launches"
 WMD = "wmd_missile_items"
 TRANSFER_CATEGORIES = ("arms_to_dprk", "arms_from_dprk", "wmd_missile_items")
 CONTEXT_WINDOW = 3  # sentences after a DPRK reference that still count as about the DPRK
+LEDE_WINDOW = 2  # sentences after a lede in which the DPRK must be named for the lede to count
 TITLE_MAX = 250
 DEFAULT_ASSERTION = "reported_violation"  # the source states the act, with no hedge or rule cue
 
@@ -67,25 +68,38 @@ class ActivityDetector:
         self.exemptions = IndicatorIndex.from_mapping(exempt_terms)
 
     def detect(
-        self, text: str, tokens: Sequence[Token], mentions: Sequence[Mention], *, language: str
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        mentions: Sequence[Mention],
+        *,
+        language: str,
+        folded: str | None = None,
+        demonyms: Demonyms | None = None,
     ) -> ActivityResult:
+        """Activities and exemptions of one document; `folded` (`fold(text)`) and
+        `demonyms` may be passed when the caller has them already."""
         activities: list[Activity] = []
         exemptions: list[Exemption] = []
-        folded_doc = fold(text)
+        folded_doc = fold(text) if folded is None else folded
+        demonyms = demonyms or Demonyms(folded_doc)
         doc = cues.CueSpans(folded_doc)
         names = sorted(
             (m for m in mentions if m.type in {"ORG", "PERSON", "VESSEL"}), key=lambda m: m.start
         )
         # a term inside a longer name is part of the name ("Workers" in "Workers' Party")
+        words = token_words(folded_doc, tokens)
         cat_hits = [
             h
-            for h in self.categories.find(folded_doc, tokens, language)
+            for h in self.categories.find(folded_doc, tokens, language, words=words)
             if not _inside_name(h, names)
         ]
-        exempt_hits = self.exemptions.find(folded_doc, tokens, language)
+        exempt_hits = self.exemptions.find(folded_doc, tokens, language, words=words)
         if language != "en":  # agency names (WFP, UNICEF) are written in English everywhere
             exempt_hits += [
-                h for h in self.exemptions.find(folded_doc, tokens, "en") if h.term.isupper()
+                h
+                for h in self.exemptions.find(folded_doc, tokens, "en", words=words)
+                if h.term.isupper()
             ]
         dprk_in_doc = doc.has(cues.DPRK_REF, 0, len(text))
         mentions = sorted(mentions, key=lambda m: m.start)
@@ -93,15 +107,26 @@ class ActivityDetector:
         exempt_hits.sort(key=lambda h: h.start)
         since_dprk = CONTEXT_WINDOW + 1
         title_end = title_span(text)
-        for start, end in sentences(text):
+        spans = sentences(text)
+        own = [_refers_to_dprk(doc, span, _within(mentions, *span)) for span in spans]
+        lede = next((n for n, (_, e) in enumerate(spans) if e > title_end), None)
+        for n, (start, end) in enumerate(spans):
             sent = text[start:end]
             s_mentions = _within(mentions, start, end)
             s_exempt = _within(exempt_hits, start, end)
-            own_dprk = _refers_to_dprk(doc, (start, end), s_mentions)
+            own_dprk = own[n]
             # A sentence shortly after a DPRK sentence usually continues its story ("the
-            # country", "the vessels"), unless it names a third country.
-            has_dprk = own_dprk or (
-                since_dprk < CONTEXT_WINDOW and not _names_other_country(s_mentions)
+            # vessels"), unless it names a third country without pointing back to the DPRK
+            # ("from that country to the Russian Federation"). A news lede states the story
+            # that the next sentences attribute ("The U.S. government has seized an oil
+            # tanker ..." before the DPRK is named).
+            has_dprk = (
+                own_dprk
+                or (
+                    since_dprk < CONTEXT_WINDOW
+                    and (not _names_other_country(s_mentions) or doc.has(cues.ANAPHOR, start, end))
+                )
+                or (n == lede and any(own[n + 1 : n + 1 + LEDE_WINDOW]))
             )
             since_dprk = 0 if own_dprk else since_dprk + 1
             if end <= title_end:
@@ -114,7 +139,13 @@ class ActivityDetector:
             s_hits = _within(cat_hits, start, end)
             activities.extend(
                 self._sentence(
-                    text, doc, (start, end), hits=s_hits, mentions=s_mentions, exempt=s_exempt
+                    text,
+                    doc,
+                    (start, end),
+                    hits=s_hits,
+                    mentions=s_mentions,
+                    exempt=s_exempt,
+                    demonyms=demonyms,
                 )
             )
         return ActivityResult(
@@ -130,6 +161,7 @@ class ActivityDetector:
         hits: list[Hit],
         mentions: list[Mention],
         exempt: list[Hit],
+        demonyms: Demonyms,
     ) -> list[Activity]:
         start, end = span
         by_cat: dict[str, list[Hit]] = {}
@@ -173,7 +205,7 @@ class ActivityDetector:
                     start=start,
                     end=end,
                     evidence=sent,
-                    actors=_actors(mentions, direction, adjective_countries(sent)),
+                    actors=_actors(mentions, direction, demonyms.codes(start, end)),
                     provisions=category.provisions,
                     cues=tuple(dict.fromkeys(h.term for h in c_hits)),
                 )

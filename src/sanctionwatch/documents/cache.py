@@ -16,7 +16,8 @@ from followthemoney import EntityProxy
 
 from sanctionwatch.documents.gazetteer import Gazetteer, curated_tables
 
-FORMAT = "gazetteer-v3"  # v2: lemma rows from spaCy lookups; v3: no short lemmas
+FORMAT = "gazetteer-v4"  # v2: lemma rows from spaCy lookups; v3: no short lemmas; v4: index
+# of names by their second word
 
 
 def cache_key(versions: Mapping[str, str]) -> str:

@@ -18,6 +18,12 @@ DPRK_REF = re.compile(
     r"северокорейск|пхеньян|pyongyang|pjongjang|kim jong|ким чен|북한|대북|방북|조선|평양|김정은|"
     r"나진|남포|nampo|rason|rajin|раджин"
 )
+# Words that point back to a country named before ("from that country"); as a DPRK
+# reference they only count right after a DPRK sentence.
+ANAPHOR = re.compile(
+    r"\b(?:that|this|the same) country\b|\bdiese[sm]? land|\bce(?:t)? (?:meme )?pays\b|"
+    r"\bэт\w* стран|\bданн\w* стран|그 나라|이 나라|해당 국가"
+)
 OTHER_TARGET = re.compile(r"\biran|иран|이란|\bsyri|сири|시리아")
 
 NEGATION = re.compile(
@@ -182,6 +188,7 @@ class CueIndex:
 
 ALL_CUES = (
     DPRK_REF,
+    ANAPHOR,
     OTHER_TARGET,
     TO_DPRK,
     FROM_DPRK,

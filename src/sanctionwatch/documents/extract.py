@@ -11,9 +11,14 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from sanctionwatch.documents.dates import dateline, meta_date
 from sanctionwatch.documents.model import Document, DocumentError
 from sanctionwatch.errors import Problem
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 MAX_BYTES = 20 * 1024 * 1024  # larger inputs are refused (a 50 MB text is not an article)
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -81,7 +86,8 @@ def read_input(item: Input) -> list[Document]:
     if kind == "html":
         return [html_document(item.name, decode(item.data, item.name))]
     text = decode(item.data, item.name)
-    return [_checked(Document(source=item.name, text=text, title=_first_line(text)))]
+    doc = Document(source=item.name, text=text, title=_first_line(text), published=dateline(text))
+    return [_checked(doc)]
 
 
 def _first_line(text: str) -> str | None:
@@ -96,7 +102,9 @@ def _checked(doc: Document) -> Document:
 
 
 def html_document(name: str, html: str) -> Document:
-    """Main text of a web page (trafilatura); falls back to all visible text."""
+    """Main text of a web page (trafilatura); falls back to all visible text. The date is
+    the page's metadata date (trafilatura reads meta tags, JSON-LD and the URL), else a
+    dateline at the top of the text."""
     import trafilatura
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
@@ -104,7 +112,8 @@ def html_document(name: str, html: str) -> Document:
     title = meta.title if meta is not None else None
     if not text.strip():
         text = _visible_text(name, html)
-    return _checked(Document(source=name, text=text, title=title))
+    published = (meta_date(meta.date) if meta is not None else None) or dateline(text)
+    return _checked(Document(source=name, text=text, title=title, published=published))
 
 
 def _visible_text(name: str, html: str) -> str:
@@ -122,7 +131,8 @@ def _visible_text(name: str, html: str) -> str:
 
 
 def pdf_document(item: Input) -> Document:
-    """The text layer of a PDF; a scanned PDF without one is reported (OCR may come later)."""
+    """The text layer of a PDF; a scanned PDF without one is reported (OCR may come later).
+    The date is a dateline on the first page, else the PDF's creation date."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -137,7 +147,17 @@ def pdf_document(item: Input) -> Document:
         raise DocumentError(
             f"{item.name}: PDF has no text layer (a scan?); OCR is not supported yet"
         )
-    return Document(source=item.name, text=text, title=title)
+    published = dateline(text) or _pdf_created(reader)
+    return Document(source=item.name, text=text, title=title, published=published)
+
+
+def _pdf_created(reader: PdfReader) -> str | None:
+    """The creation date of the PDF's document information, when it is readable (a
+    malformed date is dropped: it is metadata, not the text)."""
+    try:
+        return meta_date(reader.metadata.creation_date) if reader.metadata else None
+    except (ValueError, TypeError):
+        return None
 
 
 def feed_documents(item: Input) -> list[Document]:
@@ -156,10 +176,21 @@ def feed_documents(item: Input) -> list[Document]:
         if not text.strip():
             continue  # a malformed item without text: skipped, counted below
         source = entry.get("link") or f"{item.name}#item{n}"
-        docs.append(Document(source=source, text=text, title=title))
+        published = _entry_date(entry) or dateline(body)
+        docs.append(Document(source=source, text=text, title=title, published=published))
     if not docs:
         raise DocumentError(f"{item.name}: feed has no items with text")
     return docs
+
+
+def _entry_date(entry: Any) -> str | None:
+    """An RSS/Atom item's publication date (`pubDate`, `published`, `dc:date`), else its
+    update date; feedparser gives both parsed (UTC) and raw."""
+    for key in ("published_parsed", "updated_parsed", "published", "updated"):
+        found = meta_date(entry.get(key))
+        if found is not None:
+            return found
+    return None
 
 
 def _strip_tags(html: str) -> str:

@@ -27,6 +27,7 @@ from sanctionwatch.documents.text import Token, is_hangul, key_variants, name_ke
 
 LANGUAGES = ("de", "en", "fr", "ru", "ko")
 GAP_RE = re.compile(r"[ \t\-‐'’.,&()/]{0,3}")
+START_CACHE = 200_000
 MIN_HANGUL_KEY = 2
 SCHEMA_TYPES: dict[str, MentionType] = {
     "Person": "PERSON",
@@ -82,7 +83,19 @@ class Gazetteer:
         self._datasets: dict[str, str] = {}
         # per language: folded text form -> lemmas that are keys of this gazetteer
         self._lemmas: dict[str, dict[str, tuple[str, ...]]] = {}
+        # per first key: positions (in `_by_first`) of one-word names, and of longer names
+        # by their second key, so a scan only tries names whose second word can follow
+        self._singles: dict[str, tuple[int, ...]] = {}
+        self._by_second: dict[str, dict[str, tuple[int, ...]]] = {}
+        # (language, word) -> the word's first-key candidates that start some name: most
+        # words start none, and then a scan moves on after one dict lookup
+        self._starts: dict[tuple[str | None, str], tuple[tuple[str, int], ...]] = {}
         self.size = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_starts"] = {}  # a cache of words seen, not part of the gazetteer
+        return state
 
     # -- building -------------------------------------------------------------------------
     def add(self, name: str, entry: GazEntry) -> None:
@@ -112,7 +125,14 @@ class Gazetteer:
         """Sort candidates longest first, drop duplicates; call once after the last `add`."""
         for first, items in self._by_first.items():
             unique = {(i.key, i.entry, i.capital, i.upper, i.tail): i for i in items}
-            self._by_first[first] = sorted(unique.values(), key=lambda i: -len(i.key))
+            ordered = sorted(unique.values(), key=lambda i: -len(i.key))
+            self._by_first[first] = ordered
+            seconds: dict[str, list[int]] = defaultdict(list)
+            for pos, item in enumerate(ordered):
+                if len(item.key) > 1:
+                    seconds[item.key[1]].append(pos)
+            self._singles[first] = tuple(p for p, i in enumerate(ordered) if len(i.key) == 1)
+            self._by_second[first] = {k: tuple(v) for k, v in seconds.items()}
         words = {word for key in self._by_key for word in key}
         self._lemmas = {lang: lemmas_for(words, lang) for lang in LOOKUP_LANGUAGES}
 
@@ -158,9 +178,14 @@ class Gazetteer:
     def find(self, text: str, tokens: Sequence[Token], language: str | None) -> list[GazMatch]:
         """Longest non-overlapping name matches, left to right."""
         found: list[GazMatch] = []
+        scan = _Scan(tokens, language, self._lemmas.get(language or "", {}))
+        known = self._starts
         i = 0
         while i < len(tokens):
-            match = self._longest_at(text, tokens, i, language=language)
+            if known.get((language, tokens[i].text)) == ():
+                i += 1  # a word seen before that starts no name (most words)
+                continue
+            match = self._longest_at(text, scan, i)
             if match is None:
                 i += 1
                 continue
@@ -168,13 +193,18 @@ class Gazetteer:
             i = match.last + 1
         return found
 
-    def _longest_at(
-        self, text: str, tokens: Sequence[Token], i: int, *, language: str | None
-    ) -> GazMatch | None:
+    def _longest_at(self, text: str, scan: _Scan, i: int) -> GazMatch | None:
         best: GazMatch | None = None
-        lemmas = self._lemmas.get(language or "", {})
-        for first_key, end in _candidates(tokens[i], language, lemmas):
-            for item in self._by_first.get(first_key, ()):
+        tokens, language, lemmas = scan.tokens, scan.language, scan.lemmas
+        token = tokens[i]
+        starts = self._starts.get((language, token.text))
+        if starts is None:
+            starts = self._name_starts(token, scan)
+        for first_key, cut in starts:
+            items = self._by_first[first_key]
+            end = token.start + cut
+            for pos in self._positions(first_key, scan, i, whole=end == token.end):
+                item = items[pos]
                 n = len(item.key)
                 if best is not None and n < best.last - best.first + 1:
                     break
@@ -201,6 +231,64 @@ class Gazetteer:
                 ):
                     best = GazMatch(start, stop, i, i + n - 1, (*best.entries, item.entry))
         return best
+
+    def _name_starts(self, token: Token, scan: _Scan) -> tuple[tuple[str, int], ...]:
+        """(first key, its end within the word) of the candidates of a word that start a
+        name, in `_candidates` order; remembered per word (the cache is emptied when it
+        grows past `START_CACHE` words)."""
+        found = tuple(
+            (key, end - token.start)
+            for key, end in _candidates(token, scan.language, scan.lemmas)
+            if key in self._by_first
+        )
+        if len(self._starts) >= START_CACHE:
+            self._starts.clear()
+        self._starts[(scan.language, token.text)] = found
+        return found
+
+    def _positions(self, first_key: str, scan: _Scan, i: int, *, whole: bool) -> Sequence[int]:
+        """Positions in `_by_first[first_key]` of the names that may match at word `i`, in
+        their order there: one-word names, and longer names whose second key word `i + 1`
+        can stand for. A first key cut from a Hangul word (before a particle) ends inside
+        its word, so only one-word names can follow it; a Hangul second word may carry a
+        particle too, so there every name is tried."""
+        singles = self._singles[first_key]
+        by_second = self._by_second[first_key]
+        if not by_second or not whole or i + 1 >= len(scan.tokens):
+            return singles
+        if is_hangul(scan.tokens[i + 1].text):
+            return range(len(self._by_first[first_key]))
+        found = [by_second[k] for k in scan.keys(i + 1) if k in by_second]
+        if not found:
+            return singles
+        return sorted([*singles, *(p for group in found for p in group)])
+
+
+class _Scan:
+    """One text's tokens as a name scan sees them, with each word's keys worked out once."""
+
+    def __init__(
+        self,
+        tokens: Sequence[Token],
+        language: str | None,
+        lemmas: Mapping[str, tuple[str, ...]],
+    ) -> None:
+        self.tokens = tokens
+        self.language = language
+        self.lemmas = lemmas
+        self._keys: dict[int, frozenset[str]] = {}
+
+    def keys(self, j: int) -> frozenset[str]:
+        """Every key word `j` stands for as a whole word (key variants and lemmas), the
+        same test `_match_rest` applies to a name's later words."""
+        found = self._keys.get(j)
+        if found is None:
+            tok = self.tokens[j]
+            found = frozenset(
+                (*key_variants(tok.text, self.language), *self.lemmas.get(tok.key, ()))
+            )
+            self._keys[j] = found
+        return found
 
 
 def _inside_compound(text: str, end: int) -> bool:

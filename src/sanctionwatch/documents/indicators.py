@@ -25,6 +25,15 @@ MAX_SUFFIX = {"de": 3, "en": 2, "fr": 2, "ru": 4, "ko": 3}
 COMPOUND_MIN = {"de": 7, "ko": 3}  # terms this long also match inside a word
 
 
+# Token start offsets and folded word forms of one document, shared by the indexes.
+TokenWords = tuple[list[int], list[str]]
+
+
+def token_words(folded: str, tokens: Sequence[Token]) -> TokenWords:
+    """The (starts, folded words) of a document's tokens, for `IndicatorIndex.find`."""
+    return [t.start for t in tokens], [folded[t.start : t.end] for t in tokens]
+
+
 @dataclass(frozen=True)
 class Term:
     owner: str  # category, exemption or technique id
@@ -74,13 +83,20 @@ class IndicatorIndex:
                     terms.append(Term(owner, text, stems, language, short))
         return cls(terms)
 
-    def find(self, folded: str, tokens: Sequence[Token], language: str) -> list[Hit]:
-        """Hits in a document; `folded` is `fold(text)` (same offsets as the text)."""
+    def find(
+        self,
+        folded: str,
+        tokens: Sequence[Token],
+        language: str,
+        *,
+        words: TokenWords | None = None,
+    ) -> list[Hit]:
+        """Hits in a document; `folded` is `fold(text)` (same offsets as the text); `words`
+        may be passed when several indexes scan the same document."""
         automaton = self._automata.get(language)
         if automaton is None or not tokens:
             return []
-        starts = [t.start for t in tokens]
-        words = [folded[t.start : t.end] for t in tokens]
+        starts, forms = words or token_words(folded, tokens)
         compound = COMPOUND_MIN.get(language)
         hits: list[Hit] = []
         for last, (first, terms) in automaton.iter(folded):
@@ -92,7 +108,7 @@ class IndicatorIndex:
             if cut and (compound is None or len(first) < compound):
                 continue
             for term in terms:
-                end = _match(term, words, tokens, i=i, cut=cut, language=language)
+                end = _match(term, forms, tokens, i=i, cut=cut, language=language)
                 if end is not None:
                     hits.append(Hit(term.owner, term.text, begin, end))
         return hits

@@ -103,6 +103,7 @@ KO_SHIP_RE = re.compile(
 )
 KO_SHIP_CUE_RE = re.compile(r"화물선|유조선|선박|어선|상선")
 NAME_WORD_RE = re.compile(r"[A-Z][\w\-]*|\d{1,3}")
+NAME_IMO_RE = re.compile(r"((?:[A-Z][\w\-]*\s){0,3}[A-Z][\w\-]*)\s*\(\s*(?:IMO|OMI)")
 
 
 def imo_valid(number: str) -> bool:
@@ -149,14 +150,20 @@ def _usable(
 
 
 def gazetteer_mentions(
-    text: str, tokens: Sequence[Token], gaz: Gazetteer, *, language: str | None
+    text: str,
+    tokens: Sequence[Token],
+    gaz: Gazetteer,
+    *,
+    language: str | None,
+    imos: list[tuple[int, int, str]] | None = None,
 ) -> list[Mention]:
-    """Mentions of gazetteer names; contextual short names need their country in the text."""
+    """Mentions of gazetteer names; contextual short names need their country in the text.
+    `imos` is `find_imos(text)` when the caller has it already."""
     matches = gaz.find(text, tokens, language)
     doc_countries = {
         e.country for m in matches for e in m.entries if e.type == "COUNTRY" and e.country
     }
-    imo_spans = find_imos(text)
+    imo_spans = find_imos(text) if imos is None else imos
     mentions: list[Mention] = []
     for match in matches:
         imo_near = any(0 <= s - match.end < 40 for s, _, _ in imo_spans)
@@ -199,12 +206,18 @@ def _mention(
     )
 
 
-def vessel_mentions(text: str, tokens: Sequence[Token], gaz: Gazetteer) -> list[Mention]:
+def vessel_mentions(
+    text: str,
+    tokens: Sequence[Token],
+    gaz: Gazetteer,
+    *,
+    imos: list[tuple[int, int, str]] | None = None,
+) -> list[Mention]:
     """Vessels named after a cue ("the tanker Saebyol", "die Schiffe Petrel 8, Hao Fan 6 und
     Jie Shun", "압록강 호") or right before an IMO number; IMO numbers resolve to listed
-    vessels where possible."""
+    vessels where possible. `imos` is `find_imos(text)` when the caller has it already."""
     found: list[Mention] = []
-    imos = find_imos(text)
+    imos = find_imos(text) if imos is None else imos
     for i, tok in enumerate(tokens):
         if tok.key in VESSEL_CUES and tok.key != "호":
             for start, end in _names_after(text, tokens, i + 1):
@@ -213,9 +226,10 @@ def vessel_mentions(text: str, tokens: Sequence[Token], gaz: Gazetteer) -> list[
     for m in KO_SHIP_RE.finditer(text):
         if KO_SHIP_CUE_RE.search(text[max(0, m.start() - 200) : m.start()]):
             found.append(_vessel(text, (m.start(1), m.end(0)), imos=imos, gaz=gaz))
-    # "NAME (IMO 1234567)"
-    for m in re.finditer(r"((?:[A-Z][\w\-]*\s){0,3}[A-Z][\w\-]*)\s*\(\s*(?:IMO|OMI)", text):
-        found.append(_vessel(text, (m.start(1), m.end(1)), imos=imos, gaz=gaz))
+    # "NAME (IMO 1234567)"; the pattern tries every capital, so only where it can match
+    if "IMO" in text or "OMI" in text:
+        for m in NAME_IMO_RE.finditer(text):
+            found.append(_vessel(text, (m.start(1), m.end(1)), imos=imos, gaz=gaz))
     return found
 
 
@@ -307,9 +321,13 @@ def surname_mentions(
             for key in key_variants(last, language):
                 surnames.setdefault(key, m)
     out: list[Mention] = []
+    if not surnames:
+        return out
     for tok in tokens:
+        if not tok.text[:1].isupper():
+            continue
         ref = next((surnames[k] for k in key_variants(tok.text, language) if k in surnames), None)
-        if ref is None or not tok.text[:1].isupper():
+        if ref is None:
             continue
         out.append(
             Mention(

@@ -36,12 +36,14 @@ class DocumentError(InputError):
 
 @dataclass(frozen=True)
 class Document:
-    """One text to analyse: where it came from, the extracted text, its title and language."""
+    """One text to analyse: where it came from, the extracted text, its title, language and
+    publication date (ISO `YYYY-MM-DD`, from metadata or a dateline; None when unknown)."""
 
     source: str
     text: str
     title: str | None = None
     language: str | None = None
+    published: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class Finding:
                 "source": self.document.source,
                 "language": self.document.language,
                 "title": self.document.title,
+                "published": self.document.published,
             },
             "mentions": [m.to_dict() for m in self.mentions],
             "activities": [a.to_dict() for a in self.activities],

@@ -22,7 +22,8 @@ def render_finding(finding: Finding, console: Console | None = None) -> None:
     doc = finding.document
     flag = "[bold red]ALERT[/bold red]" if finding.alert else "[green]no alert[/green]"
     console.rule(f"{doc.title or doc.source}")
-    console.print(f"{doc.source}  language={doc.language}  {flag}", highlight=False)
+    published = f"  published={doc.published}" if doc.published else ""
+    console.print(f"{doc.source}  language={doc.language}{published}  {flag}", highlight=False)
     if finding.group:
         console.print(f"near-duplicate of {finding.group}", style="dim", highlight=False)
     for note in finding.notes:

@@ -14,12 +14,15 @@ from functools import lru_cache
 from importlib import resources
 
 from sanctionwatch.documents.model import Mention
-from sanctionwatch.documents.text import Token
+from sanctionwatch.documents.text import Token, is_cyrillic
 
 CAP = r"[A-Z][\w&'’\-]*"
 COMPANY_RE = re.compile(
     rf"\b((?:{CAP}\s){{1,4}})(LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|Inc\.|Corp\.|Corporation|"
     r"Company|Co\.,?\s?Ltd\.?|OOO|JSC|PJSC|S\.A\.|SARL)(?![\w])"
+)
+COMPANY_FORM_RE = re.compile(
+    r"LLC|L\.L\.C\.|Ltd|Limited|GmbH|AG|Inc\.|Corp\.|Corporation|Company|Co\.|OOO|JSC|S\.A\.|SARL"
 )
 RU_ORG_RE = re.compile(
     r"(?:ООО|ОАО|ЗАО|ПАО|АО|[Бб]анк[а-я]*)\s*«[^»\n]{1,60}»|[А-ЯЁ][а-яё]+(?:ый|ий|ой) банк\b"
@@ -50,14 +53,19 @@ KO_ORG_RE = re.compile(
 
 def company_mentions(text: str) -> list[Mention]:
     """Names with a company form (Mokran LLC, Банк «Спутник», Дальневосточный банк)."""
-    out = [
-        Mention(m.group(0), m.start(), m.end(), "ORG", source="rule")
-        for m in COMPANY_RE.finditer(text)
-    ]
-    out += [
-        Mention(m.group(0), m.start(), m.end(), "ORG", source="rule")
-        for m in RU_ORG_RE.finditer(text)
-    ]
+    out: list[Mention] = []
+    # Both patterns try every word; a cheap search for a company form or a Cyrillic letter
+    # first skips the texts where they cannot match.
+    if COMPANY_FORM_RE.search(text):
+        out += [
+            Mention(m.group(0), m.start(), m.end(), "ORG", source="rule")
+            for m in COMPANY_RE.finditer(text)
+        ]
+    if is_cyrillic(text):
+        out += [
+            Mention(m.group(0), m.start(), m.end(), "ORG", source="rule")
+            for m in RU_ORG_RE.finditer(text)
+        ]
     return out
 
 
