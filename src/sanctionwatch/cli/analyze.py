@@ -30,7 +30,9 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[
             bool, typer.Option("--json", help="One JSON object per document.")
         ] = False,
-        ner: Annotated[bool, typer.Option(help="Packaged statistical NER (en, fr).")] = True,
+        ner: Annotated[
+            bool, typer.Option(help="Packaged statistical NER (en, fr, ru): more names, ~2x slower.")
+        ] = False,
         lists: Annotated[bool, typer.Option(help="Link mentions to the stored lists.")] = True,
         screen: Annotated[
             bool, typer.Option(help="Screen unlinked names with the screening engine.")

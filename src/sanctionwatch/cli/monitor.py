@@ -67,7 +67,9 @@ def monitor_command(
     threshold: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Screening threshold for hits.")
     ] = None,
-    ner: Annotated[bool, typer.Option(help="Statistical NER when reading documents.")] = True,
+    ner: Annotated[
+        bool, typer.Option(help="Statistical NER when reading documents (~2x slower).")
+    ] = False,
     interval: Annotated[
         float | None,
         typer.Option("--interval-minutes", help="Schedule (default: monitor_interval_minutes)."),

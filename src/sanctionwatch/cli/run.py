@@ -40,7 +40,9 @@ def run_command(
     serve: Annotated[bool, typer.Option(help="Serve the web UI at the end.")] = True,
     host: Annotated[str, typer.Option(help="Interface the UI binds to.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port of the UI.")] = 8000,
-    ner: Annotated[bool, typer.Option(help="Statistical NER when reading documents.")] = True,
+    ner: Annotated[
+        bool, typer.Option(help="Statistical NER when reading documents (~2x slower).")
+    ] = False,
 ) -> None:
     """Sync the lists, report what changed, run one monitoring pass, serve the web UI."""
     from sanctionwatch.ingest.service import sync
