@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--json", help="One JSON object per document.")
         ] = False,
         ner: Annotated[
-            bool, typer.Option(help="Packaged statistical NER (en, fr, ru): more names, ~2x slower.")
+            bool, typer.Option(help="Packaged statistical NER (en, fr, ru); ~2x slower.")
         ] = False,
         lists: Annotated[bool, typer.Option(help="Link mentions to the stored lists.")] = True,
         screen: Annotated[
