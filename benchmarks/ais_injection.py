@@ -107,8 +107,10 @@ def main() -> None:
         rows = meeting_rows(m, rng, approach_s=2 * 3600)
         injected += rows
         points, _ = reference.clean(rows, config.clean)
-        for e in reference.encounters(points, port_rows, config.encounter):
-            labels.setdefault((e["mmsi1"], e["mmsi2"]), []).append((e["start_t"], e["end_t"]))
+        for row in reference.encounters(points, port_rows, config.encounter):
+            labels.setdefault((row["mmsi1"], row["mmsi2"]), []).append(
+                (row["start_t"], row["end_t"])
+            )
         for a, b in itertools.combinations(m.mmsis, 2):
             gap = abs(m.mmsis.index(b) - m.mmsis.index(a))
             case_of[(a, b)] = m

@@ -195,7 +195,7 @@ def test_tile_index_finds_the_true_nearest_segment(
     print(f"seed = {SEED}")
     rng = random.Random(SEED)
     data = basemap.land()
-    points = []
+    points: list[tuple[float, float]] = []
     while len(points) < 12:
         if len(points) % 3:
             lon0, lat0 = data.seg_a[rng.randrange(data.n_segments)]

@@ -90,9 +90,14 @@ def sql_literal(value: float | int | str | bool) -> str:
 
 
 def haversine_km(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
-    """A SQL expression for the great-circle distance in km (R = 6371 km), portable."""
+    """A SQL expression for the great-circle distance in km (R = 6371 km), portable.
+
+    Squares are written `s * s`, not `pow(s, 2)`: both engines compute the repeated `sin`
+    once (common subexpressions), and a multiplication is much cheaper than `pow` (a third
+    of the expression's time on DuckDB); the product is the correctly rounded square."""
+    dlat = f"sin(radians({lat2} - {lat1}) / 2)"
+    dlon = f"sin(radians({lon2} - {lon1}) / 2)"
     return (
-        f"(2 * 6371.0 * asin(sqrt(least(1.0, pow(sin(radians({lat2} - {lat1}) / 2), 2)"
-        f" + cos(radians({lat1})) * cos(radians({lat2}))"
-        f" * pow(sin(radians({lon2} - {lon1}) / 2), 2)))))"
+        f"(2 * 6371.0 * asin(sqrt(least(1.0, {dlat} * {dlat}"
+        f" + cos(radians({lat1})) * cos(radians({lat2})) * {dlon} * {dlon}))))"
     )

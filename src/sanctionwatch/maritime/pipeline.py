@@ -151,8 +151,11 @@ def detect(
             engine,
             "encounter",
             [
-                Step("resampled", sql_events.resampled_sql(p), view=True),
+                Step("resampled", sql_events.resampled_sql(p)),
+                Step("grid_breaks", sql_events.GRID_BREAKS),
                 Step("grid", sql_events.grid_sql(p)),
+                Step("pair_points", sql_events.pair_points_sql(p)),
+                Step("pair_prev", sql_events.pair_prev_sql(p)),
                 Step("pairs", sql_events.pairs_sql(p)),
                 Step("encounter_runs", sql_events.runs_sql(p), view=True),
                 Step("encounter_merged", sql_events.merged_sql(p)),
@@ -160,17 +163,20 @@ def detect(
             sql_events.encounters_sql(p),
         )
     shore_cells: dict[str, int] = {}
+    # per (MMSI, hour) sums that loitering and identity share: made by the first that runs
+    hours = [Step("position_hours", sql_events.position_hours_sql(cfg.loitering.bucket_s))]
     if wanted & {"loitering", "dark_sts"}:
         lp = cfg.loitering
         found["loitering"] = timer.stage(
             engine,
             "loitering",
-            [Step("loitering_raw", sql_events.loitering_sql(lp))],
+            [*hours, Step("loitering_raw", sql_events.loitering_sql(lp))],
             sql_events.loitering_final_sql(lp),
             before_final=lambda: shore_cells.update(
                 loitering=register_shore(engine, ["loitering_raw"], lp.shore_cell_deg)
             ),
         )
+        hours = []
     if wanted & {"gap", "dark_sts", "port_visit"}:
         gp = cfg.gap
         days = max((t1 - t0) / 86400.0, 1.0)
@@ -179,7 +185,8 @@ def detect(
             "gap",
             [
                 Step("reception", sql_events.reception_sql(gp, days=days), view=True),
-                Step("gaps_raw", sql_events.gaps_raw_sql(gp, data_end=t1)),
+                Step("gap_starts", sql_events.gap_starts_sql(gp, data_end=t1)),
+                Step("gaps_raw", sql_events.gaps_raw_sql(gp)),
                 Step("gaps_checked", sql_events.gaps_checked_sql(gp, data_end=t1)),
                 Step("gap_shore_candidates", sql_events.GAP_SHORE_CANDIDATES, view=True),
             ],
@@ -198,7 +205,7 @@ def detect(
             sql_events.port_visits_sql(pp),
         )
     if "identity" in wanted:
-        jumps = timer.stage(engine, "identity", [], sql_identity.jumps_sql(cfg.identity))
+        jumps = timer.stage(engine, "identity", hours, sql_identity.jumps_sql(cfg.identity))
     started, started_cpu = time.perf_counter(), time.process_time()
     events = assemble(
         found, summary=summary, jumps=jumps, data=data, config=cfg, detectors=detectors

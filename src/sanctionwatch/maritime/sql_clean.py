@@ -10,19 +10,21 @@ A. `positions_flagged`: the deduplicated reports (conflicting duplicates of one 
    `pdist_km`; `nts`, `nlat`, `nlon`), their break codes (`brk` for the move from the
    previous report, `nbrk` for the move to the next: 1 a gap longer than `max_gap_s`, 2 an
    impossible implied speed, 0 same segment) and `anom`, how the report relates to jumps.
-   `n_dedup` counts the reports of each MMSI, so spikes per MMSI = `n_dedup` minus kept rows.
 B. `positions_fixed`: the rare reports next to an impossible move, fixed in a second window
    over them alone. A *candidate* is a report impossible from both neighbours while they
    agree with each other; a *spike* is a candidate whose previous report is not a candidate.
-   Spikes are dropped, and the reports around one then see the report beyond it.
+   Spikes are dropped (kept here with `spike` true, so `SPIKES_SQL` counts them per MMSI
+   without a count over every report), and the reports around one then see the report
+   beyond it.
 C. `positions_seg` = the untouched reports of A plus B, as a view (nothing is copied).
 
 Why this shape: whether a report is a spike, or next to one, depends on reports up to three
 away, but only after an impossible move. Every report that a spike decision needs
 (the previous report of a report reached too fast, the next report of one that leaves too
 fast) is itself next to an impossible move, so B's window over those reports alone, ordered
-by time, finds them at lag/lead 1 or 2: the big window keeps six lag/lead and one count
-expression instead of fifteen, and the spike logic runs on a few rows. (Runs of candidates,
+by time, finds them at lag/lead 1 or 2: the big window keeps six lag/lead instead of
+fifteen, and the spike logic runs on a few rows. (A count per MMSI over the big window
+cost more than the six lag/lead together: it is gone, see `SPIKES_SQL`.) (Runs of candidates,
 as when two vessels alternate on one MMSI, are kept and become jumps, not silently dropped.)
 
 Segment ids (mmsi * 100000 + number of breaks so far) are numbered later, on the small
@@ -45,7 +47,12 @@ WINDOW = "PARTITION BY mmsi ORDER BY ts"
 STEP_KM = "CASE WHEN brk = 0 AND pts IS NOT NULL THEN pdist_km ELSE 0.0 END"
 STEP_S = "CASE WHEN brk = 0 AND pts IS NOT NULL THEN ts - pts ELSE 0 END"
 # the columns of `positions_seg`, in order
-SEG_COLUMNS = "mmsi, ts, lat, lon, sog, cog, n_dedup, brk, pdist_km, pts, nts, nlat, nlon, nbrk"
+# (no `sog`, `cog`: carrying them through the window's sort and into the table cost a sixth
+# of the cleaning; the few rows that report them, gap starts and port calls, look them up
+# with `report_attrs_sql`)
+SEG_COLUMNS = "mmsi, ts, lat, lon, brk, pdist_km, pts, nts, nlat, nlon, nbrk"
+# spikes (dropped reports) per MMSI, for identity's jump count
+SPIKES_SQL = "SELECT mmsi, count(*) AS spikes FROM positions_fixed WHERE spike GROUP BY mmsi"
 # `anom` codes: how a report relates to impossible moves (fast: from the previous report;
 # nfast: to the next one; a candidate is always both)
 NORMAL, FAST, NFAST, BOTH, CANDIDATE = 0, 1, 2, 3, 7
@@ -65,15 +72,27 @@ VALID = "lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180"
 def valid_sql(time_filter: str = "TRUE") -> str:
     """Reports with valid coordinates in the time filter, as they are (no deduplication)."""
     return f"""
-SELECT mmsi, ts, lat, lon, sog, cog FROM raw_positions WHERE {VALID} AND ({time_filter})"""
+SELECT mmsi, ts, lat, lon FROM raw_positions WHERE {VALID} AND ({time_filter})"""
 
 
 def dedup_sql(time_filter: str = "TRUE", source: str = "raw_positions") -> str:
     return f"""
-SELECT mmsi, ts, min(lat) AS lat, min(lon) AS lon, min(sog) AS sog, min(cog) AS cog
+SELECT mmsi, ts, min(lat) AS lat, min(lon) AS lon
 FROM {source}
 WHERE {VALID} AND ({time_filter})
 GROUP BY mmsi, ts"""
+
+
+def report_attrs_sql(keys: str) -> str:
+    """`sog` and `cog` of the cleaned reports (mmsi, ts) of `keys`, as deduplication gives
+    them (the minimum of each over the valid reports at that time): a join probed by the
+    raw reports into the few keys, instead of two more columns through the cleaning."""
+    return f"""
+SELECT k.mmsi, k.ts, min(r.sog) AS sog, min(r.cog) AS cog
+FROM (SELECT DISTINCT mmsi, ts FROM ({keys}) k0) k
+JOIN raw_positions r ON r.mmsi = k.mmsi AND r.ts = k.ts
+WHERE r.lat BETWEEN -90 AND 90 AND r.lon BETWEEN -180 AND 180
+GROUP BY k.mmsi, k.ts"""
 
 
 def dup_sample_sql(time_filter: str = "TRUE") -> str:
@@ -105,18 +124,31 @@ def _in(column: str, codes: tuple[int, ...]) -> str:
     return f"{column} IN ({', '.join(str(c) for c in codes)})"
 
 
+def slow_bound_sql(lat1: str, lon1: str, lat2: str, lon2: str, dt: str, params: CleanParams) -> str:
+    """True only when the move is surely not impossible, without trigonometry: R times the
+    sum of the latitude and longitude differences (radians) is a path along a meridian
+    and a parallel, never shorter than the great circle, and the margin covers rounding.
+    The usual report passes; the rest get the exact haversine, so results are the same."""
+    bound = f"(6371.0 * (abs(radians({lat2} - {lat1})) + abs(radians({lon2} - {lon1}))))"
+    return f"{knots(bound, dt, params)} <= {sql_literal(params.max_knots * (1 - 1e-9))}"
+
+
 def flagged_sql(params: CleanParams, source: str) -> str:
     """Pass A: every report of `source` (deduplicated) with neighbours, break codes, `anom`.
 
     Distances are written as in the next report's row (from the earlier report to the later
-    one), so `nbrk` here equals the next row's `brk` bit for bit; the usual report costs two
-    distances, and the third (previous to next, for a candidate) runs only after a jump."""
-    mx = sql_literal(params.max_knots)
+    one), so `nbrk` here equals the next row's `brk` bit for bit. Each report costs one
+    haversine (from the previous report, kept for loitering and jumps); the move to the next
+    report is checked with `slow_bound_sql` first, and the distance from the previous to the
+    next report (for a candidate) runs only after a jump."""
+    mx, gap = sql_literal(params.max_knots), sql_literal(params.max_gap_s)
     skip = haversine_km("plat", "plon", "nlat", "nlon")
+    ndist = haversine_km("lat", "lon", "nlat", "nlon")
     return f"""
-SELECT mmsi, ts, lat, lon, sog, cog, n_dedup, pts, pdist_km, nts, nlat, nlon,
-  CASE WHEN pts IS NULL THEN 0 ELSE {_break_sql("pts", "ts", "pdist_km", params)} END AS brk,
-  CASE WHEN nts IS NULL THEN NULL ELSE {_break_sql("ts", "nts", "ndist_km", params)} END
+SELECT mmsi, ts, lat, lon, pts, pdist_km, nts, nlat, nlon,
+  CASE WHEN pts IS NULL THEN 0 WHEN ts - pts > {gap} THEN 1 WHEN fast THEN 2 ELSE 0 END
+    AS brk,
+  CASE WHEN nts IS NULL THEN NULL WHEN nts - ts > {gap} THEN 1 WHEN nfast THEN 2 ELSE 0 END
     AS nbrk,
   CASE WHEN NOT fast AND NOT nfast THEN {NORMAL}
        WHEN NOT fast THEN {NFAST} WHEN NOT nfast THEN {FAST}
@@ -124,17 +156,16 @@ SELECT mmsi, ts, lat, lon, sog, cog, n_dedup, pts, pdist_km, nts, nlat, nlon,
        ELSE {CANDIDATE} END AS anom
 FROM (
   SELECT *, coalesce({knots("pdist_km", "ts - pts", params)} > {mx}, FALSE) AS fast,
-    coalesce({knots("ndist_km", "nts - ts", params)} > {mx}, FALSE) AS nfast
+    CASE WHEN nts IS NULL THEN FALSE
+         WHEN {slow_bound_sql("lat", "lon", "nlat", "nlon", "nts - ts", params)} THEN FALSE
+         ELSE {knots(ndist, "nts - ts", params)} > {mx} END AS nfast
   FROM (
-    SELECT *, {haversine_km("plat", "plon", "lat", "lon")} AS pdist_km,
-      {haversine_km("lat", "lon", "nlat", "nlon")} AS ndist_km
+    SELECT *, {haversine_km("plat", "plon", "lat", "lon")} AS pdist_km
     FROM (
-      SELECT mmsi, ts, lat, lon, sog, cog,
+      SELECT mmsi, ts, lat, lon,
         lag(ts) OVER ({WINDOW}) AS pts, lag(lat) OVER ({WINDOW}) AS plat,
         lag(lon) OVER ({WINDOW}) AS plon, lead(ts) OVER ({WINDOW}) AS nts,
-        lead(lat) OVER ({WINDOW}) AS nlat, lead(lon) OVER ({WINDOW}) AS nlon,
-        count(*) OVER ({WINDOW} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-          AS n_dedup
+        lead(lat) OVER ({WINDOW}) AS nlat, lead(lon) OVER ({WINDOW}) AS nlon
       FROM ({source}) d
     ) w
   ) w1
@@ -149,13 +180,13 @@ def fixed_sql(params: CleanParams) -> str:
     report at lag 1 (that one leaves too fast, so it is here), and when that previous report
     is a candidate, the one before it is at lag 2 (it also leaves too fast). Symmetrically a
     report that leaves too fast has its next report at lead 1, whose own `nts`... give the
-    report after that."""
+    report after that. Spikes stay in the table (`spike` true) to be counted per MMSI."""
     fast = _in("anom", (FAST, BOTH, CANDIDATE))
     nfast = _in("anom", (NFAST, BOTH, CANDIDATE))
     d2 = haversine_km("p2lat", "p2lon", "lat", "lon")
     nd2 = haversine_km("lat", "lon", "n2lat", "n2lon")
     return f"""
-SELECT mmsi, ts, lat, lon, sog, cog, n_dedup,
+SELECT mmsi, ts, lat, lon, spike,
   CASE WHEN prev_spike THEN {_break_sql("p2ts", "ts", d2, params)} ELSE brk END AS brk,
   CASE WHEN prev_spike THEN {d2} ELSE pdist_km END AS pdist_km,
   CASE WHEN prev_spike THEN p2ts ELSE pts END AS pts,
@@ -178,8 +209,7 @@ FROM (
       lead(nlat) OVER ({WINDOW}) AS n2lat, lead(nlon) OVER ({WINDOW}) AS n2lon
     FROM positions_flagged WHERE anom > {NORMAL}
   ) w
-) f
-WHERE NOT spike"""
+) f"""
 
 
 def segmented_sql() -> str:
@@ -187,7 +217,7 @@ def segmented_sql() -> str:
     return f"""
 SELECT {SEG_COLUMNS} FROM positions_flagged WHERE anom = {NORMAL}
 UNION ALL
-SELECT {SEG_COLUMNS} FROM positions_fixed"""
+SELECT {SEG_COLUMNS} FROM positions_fixed WHERE NOT spike"""
 
 
 def clean_positions(

@@ -1,8 +1,10 @@
 """Event detectors in SQL (DuckDB dialect), one function per stage, parameters inlined.
 
-Every query reads `positions_seg` (see `sql_clean`) and, where needed, `ports`
-(World Port Index: iso3, label, lat, lon) and `shore` (distance to shore of the candidate
-events' cells, registered by `shore.register_shore` just before the final query). Each
+Every query reads `positions_seg` (see `sql_clean`; `sog` and `cog` of the few reports
+that need them come from `raw_positions` through `sql_clean.report_attrs_sql`) and, where
+needed, `ports` (World Port Index: iso3, label, lat, lon) and `shore` (distance to shore of
+the candidate events' cells, registered by `shore.register_shore` just before the final
+query). Each
 final query returns one row per event with the columns `mmsi1, mmsi2, start_t, end_t, lat,
 lon` plus detector-specific columns; the pipeline turns those rows into `Event`s.
 `reference.py` implements the same semantics in plain Python, and the tests hold them equal.
@@ -23,7 +25,7 @@ from sanctionwatch.maritime.params import (
     PortVisitParams,
 )
 from sanctionwatch.maritime.shore import shore_km_sql
-from sanctionwatch.maritime.sql_clean import SEG_FACTOR, STEP_KM, STEP_S
+from sanctionwatch.maritime.sql_clean import SEG_FACTOR, STEP_KM, STEP_S, report_attrs_sql
 
 KM_PER_DEG = 111.0  # a little under the real 111.19, so bands are never too narrow
 
@@ -48,46 +50,54 @@ GROUP BY {key}"""
 
 def resampled_sql(p: EncounterParams) -> str:
     """Reports on the fixed time grid. The next report of the same segment (`nts`, ... where
-    `nbrk = 0`) comes from `positions_seg`, so this is a projection, not a window pass."""
+    `nbrk = 0`) comes from `positions_seg`, so this is a projection, not a window pass.
+    Reports closer than the grid step mostly hold no grid point before the next one: they
+    are filtered out before `range` builds a list for each (a list per report cost more
+    than the rest of the projection)."""
     g = _lit(p.grid_s)
+    first = f"CAST(ceil(ts / {g}.0) * {g} AS BIGINT)"
     return f"""
 SELECT mmsi, gt AS t,
   lat + (nlat - lat) * (gt - ts) / (nts - ts) AS lat,
   lon + (nlon - lon) * (gt - ts) / (nts - ts) AS lon
 FROM (
-  SELECT mmsi, ts, lat, lon, nts, nlat, nlon,
-    unnest(range(CAST(ceil(ts / {g}.0) * {g} AS BIGINT), nts, {g})) AS gt
+  SELECT mmsi, ts, lat, lon, nts, nlat, nlon, unnest(range({first}, nts, {g})) AS gt
   FROM positions_seg
-  WHERE nbrk = 0 AND nts - ts < {_lit(p.max_interp_gap_s)}
+  WHERE nbrk = 0 AND nts - ts < {_lit(p.max_interp_gap_s)} AND {first} < nts
 ) g"""
 
 
-def grid_sql(p: EncounterParams) -> str:
-    """Grid points with their segment id, neighbour cell and implied speed from the previous
-    grid point of the same segment.
+# MMSIs with a segment break: only their grid points need a running count of breaks
+GRID_BREAKS = "SELECT DISTINCT mmsi FROM positions_seg WHERE brk > 0"
 
-    Segment ids come from this (small) table, not from the cleaned reports: each segment
-    break is merged into the stream of grid points as a marker (`kind` 0, sorted before a grid
-    point at the same second), so the running count of markers is the segment number, and a
-    previous element that is a marker means "first grid point of its segment"."""
-    step = haversine_km("plat", "plon", "lat", "lon")
+
+def grid_sql(p: EncounterParams) -> str:
+    """Grid points with their segment id and neighbour cell.
+
+    Segment ids come from this (small) table, not from the cleaned reports. An MMSI without
+    a break (table `grid_breaks`: most of them) has one segment, numbered without a window.
+    For the others, each segment break is merged into the stream of grid points as a marker
+    (`kind` 0, sorted before a grid point at the same second), so the running count of
+    markers is the segment number. (The implied speed from the previous grid point is only
+    read for the few points of a pair: `pairs_sql` looks it up there.)"""
+    cells = (
+        f"CAST(floor(lat / {_lit(p.cell_deg)}) AS BIGINT) AS clat,"
+        f" CAST(floor(lon / {_lit(p.cell_deg)}) AS BIGINT) AS clon"
+    )
     w = "PARTITION BY mmsi ORDER BY t, kind"
     return f"""
-SELECT seg, mmsi, t, lat, lon,
-  CAST(floor(lat / {_lit(p.cell_deg)}) AS BIGINT) AS clat,
-  CAST(floor(lon / {_lit(p.cell_deg)}) AS BIGINT) AS clon,
-  CASE WHEN pkind = 1 AND t - pt = {_lit(p.grid_s)}
-       THEN {step} / {NM_KM} * 3600.0 / {_lit(p.grid_s)} END AS kn
+SELECT r.mmsi * {SEG_FACTOR} AS seg, r.mmsi, r.t, r.lat, r.lon, {cells}
+FROM resampled r LEFT JOIN grid_breaks b ON r.mmsi = b.mmsi
+WHERE b.mmsi IS NULL
+UNION ALL
+SELECT seg, mmsi, t, lat, lon, {cells}
 FROM (
   SELECT mmsi, t, lat, lon, kind,
     mmsi * {SEG_FACTOR} + CAST(sum(CASE WHEN kind = 0 THEN 1 ELSE 0 END)
-      OVER ({w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS seg,
-    lag(kind) OVER ({w}) AS pkind,
-    lag(t) OVER ({w}) AS pt,
-    lag(lat) OVER ({w}) AS plat,
-    lag(lon) OVER ({w}) AS plon
+      OVER ({w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS seg
   FROM (
-    SELECT mmsi, t, lat, lon, 1 AS kind FROM resampled
+    SELECT r.mmsi, r.t, r.lat, r.lon, 1 AS kind
+    FROM resampled r JOIN grid_breaks b ON r.mmsi = b.mmsi
     UNION ALL
     SELECT mmsi, ts AS t, CAST(NULL AS DOUBLE) AS lat, CAST(NULL AS DOUBLE) AS lon, 0 AS kind
     FROM positions_seg WHERE brk > 0
@@ -96,25 +106,78 @@ FROM (
 WHERE kind = 1"""
 
 
-def pairs_sql(p: EncounterParams) -> str:
+# the 3 x 3 neighbour cells: an inline table, which the planners know holds 9 rows (DuckDB
+# took two `unnest([-1, 0, 1])` for one row each, and built its hash table on the 9-times
+# larger side of the pair join: twice the join's time)
+NEIGHBOURS = (
+    "(VALUES (-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 0), (0, 1), (1, -1), (1, 0), (1, 1))"
+    " AS d(dy, dx)"
+)
+# 2 x 3 cells: the own and one adjacent row of cells (`dy` is scaled by the side, +1 or -1)
+HALF_NEIGHBOURS = "(VALUES (0, -1), (0, 0), (0, 1), (1, -1), (1, 0), (1, 1)) AS d(dy, dx)"
+KM_PER_DEG_LAT = 6371.0 * math.pi / 180  # great-circle km per degree of latitude, exactly
+
+
+def pair_points_sql(p: EncounterParams) -> str:
+    """Grid points of two MMSIs within `max_dist_km` at one time (the one big join).
+
+    Two points that close differ by at most `max_dist_km / KM_PER_DEG_LAT` in latitude (a
+    great circle is never shorter than its change of latitude). When that is under half a
+    cell, a point in the upper half of its cell can only meet points of its own or the next
+    row of cells up, and one in the lower half its own or the next row down: 6 cells to
+    probe instead of 9, the same pairs (longitude keeps 3: a degree of it shrinks north)."""
     dist = haversine_km("a.lat", "a.lon", "b.lat", "b.lon")
+    c = _lit(p.cell_deg)
+    if p.max_dist_km / KM_PER_DEG_LAT < p.cell_deg / 2 - 1e-9:
+        side = f"CASE WHEN g.lat / {c} - g.clat >= 0.5 THEN 1 ELSE -1 END"
+        cells, nlat = HALF_NEIGHBOURS, f"g.clat + dy * {side}"
+    else:
+        cells, nlat = NEIGHBOURS, "g.clat + dy"
+    return f"""
+SELECT a.seg AS seg1, b.seg AS seg2, a.mmsi AS mmsi1, b.mmsi AS mmsi2, a.t,
+  a.lat AS lat1, a.lon AS lon1, b.lat AS lat2, b.lon AS lon2, {dist} AS dist_km
+FROM (
+  SELECT g.seg, g.mmsi, g.t, g.lat, g.lon, {nlat} AS nlat, g.clon + dx AS nlon
+  FROM grid g, {cells}
+) a
+JOIN grid b ON a.t = b.t AND b.clat = a.nlat AND b.clon = a.nlon AND a.mmsi < b.mmsi
+WHERE {dist} <= {_lit(p.max_dist_km)}"""
+
+
+def pair_prev_sql(p: EncounterParams) -> str:
+    """The grid point one step before each pair point, of the same segment, where there is
+    one: an inner join from the few keys wanted, so no hash table is built over the grid."""
+    g = _lit(p.grid_s)
+    wanted = f"""
+SELECT seg1 AS seg, t - {g} AS t FROM pair_points
+UNION SELECT seg2 AS seg, t - {g} AS t FROM pair_points"""
+    return f"""
+SELECT g.seg, g.t, g.lat, g.lon FROM grid g JOIN ({wanted}) w ON g.seg = w.seg AND g.t = w.t"""
+
+
+def pairs_sql(p: EncounterParams) -> str:
+    """Pair points numbered into runs of consecutive steps, with each vessel's implied
+    speed from its previous grid point of the same segment (`kn1`, `kn2`; NULL when that
+    point is missing). Only pair points need the speed, so it is looked up for them."""
+    g = _lit(p.grid_s)
+
+    def kn(alias: str, n: int) -> str:
+        step = haversine_km(f"{alias}.lat", f"{alias}.lon", f"q.lat{n}", f"q.lon{n}")
+        return f"CASE WHEN {alias}.t IS NOT NULL THEN {step} / {NM_KM} * 3600.0 / {g} END"
+
     return f"""
 SELECT seg1, seg2, mmsi1, mmsi2, t, lat1, lon1, lat2, lon2, kn1, kn2, dist_km,
-  sum(CASE WHEN t - prev_t = {_lit(p.grid_s)} THEN 0 ELSE 1 END)
+  sum(CASE WHEN t - prev_t = {g} THEN 0 ELSE 1 END)
     OVER (PARTITION BY seg1, seg2 ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     AS run
 FROM (
-  SELECT a.seg AS seg1, b.seg AS seg2, a.mmsi AS mmsi1, b.mmsi AS mmsi2, a.t,
-    a.lat AS lat1, a.lon AS lon1, b.lat AS lat2, b.lon AS lon2, a.kn AS kn1, b.kn AS kn2,
-    {dist} AS dist_km,
-    lag(a.t) OVER (PARTITION BY a.seg, b.seg ORDER BY a.t) AS prev_t
-  FROM (
-    SELECT g.seg, g.mmsi, g.t, g.lat, g.lon, g.kn, g.clat + dy AS nlat, g.clon + dx AS nlon
-    FROM grid g, (SELECT unnest([-1, 0, 1]) AS dy) y, (SELECT unnest([-1, 0, 1]) AS dx) x
-  ) a
-  JOIN grid b ON a.t = b.t AND b.clat = a.nlat AND b.clon = a.nlon AND a.mmsi < b.mmsi
-  WHERE {dist} <= {_lit(p.max_dist_km)}
-) q"""
+  SELECT q.seg1, q.seg2, q.mmsi1, q.mmsi2, q.t, q.lat1, q.lon1, q.lat2, q.lon2,
+    {kn("g1", 1)} AS kn1, {kn("g2", 2)} AS kn2, q.dist_km,
+    lag(q.t) OVER (PARTITION BY q.seg1, q.seg2 ORDER BY q.t) AS prev_t
+  FROM pair_points q
+  LEFT JOIN pair_prev g1 ON g1.seg = q.seg1 AND g1.t = q.t - {g}
+  LEFT JOIN pair_prev g2 ON g2.seg = q.seg2 AND g2.t = q.t - {g}
+) r"""
 
 
 def runs_sql(p: EncounterParams) -> str:
@@ -161,35 +224,46 @@ WHERE n.port_km IS NULL AND e.median_kn < {_lit(p.max_median_kn)}"""
 # --- loitering ----------------------------------------------------------------------------
 
 
-def hour_buckets_sql(p: LoiteringParams) -> str:
-    """One row per (segment, hour): time span, reports, distance and time moved, position sums.
+def position_hours_sql(bucket_s: int) -> str:
+    """One row per (MMSI, hour): time span, reports, distance and time moved, position sums,
+    breaks and jumps. The one hash aggregate over every cleaned report that loitering (by
+    segment and hour) and identity (by MMSI: `sql_identity.jumps_sql`) both read."""
+    b = _lit(bucket_s)
+    return f"""
+SELECT mmsi, CAST(floor(ts / {b}.0) AS BIGINT) AS h, min(ts) AS t0, max(ts) AS t1,
+  count(*) AS n, sum({STEP_KM}) AS km, sum({STEP_S}) AS dt, sum(lat) AS slat,
+  sum(lon) AS slon, sum(CASE WHEN brk > 0 THEN 1 ELSE 0 END) AS n_brk,
+  sum(CASE WHEN brk = 2 THEN 1 ELSE 0 END) AS n_jump,
+  max(CASE WHEN brk = 2 THEN pdist_km END) AS max_jump_km
+FROM positions_seg GROUP BY mmsi, CAST(floor(ts / {b}.0) AS BIGINT)"""
 
-    Segment ids come from the (small) bucket table rather than from every report: `sub`
-    numbers the breaks within an hour (a window over the rare hours that hold a break), and
-    a running count of the bucket rows that start with a break gives the segment number."""
+
+def hour_buckets_sql(p: LoiteringParams) -> str:
+    """One row per (segment, hour) from `position_hours` (made with `p.bucket_s`).
+
+    Segment ids come from the (small) bucket table rather than from every report: an hour
+    without a break is one bucket as it is; in the rare hours that hold a break, `sub`
+    numbers the breaks (a window over those hours' reports alone), and a running count of
+    the bucket rows that start with a break gives the segment number."""
     b = _lit(p.bucket_s)
     hour = f"CAST(floor(ts / {b}.0) AS BIGINT)"
     moves = f"SELECT mmsi, ts, lat, lon, brk, {STEP_KM} AS km, {STEP_S} AS dt, {hour} AS h"
-    break_hours = f"SELECT DISTINCT mmsi, {hour} AS h FROM positions_seg WHERE brk > 0"
     return f"""
 SELECT mmsi, h, t0, t1, n, km, dt, slat, slon,
   mmsi * {SEG_FACTOR} + CAST(sum(CASE WHEN sub > 0 THEN 1 ELSE 0 END)
     OVER (PARTITION BY mmsi ORDER BY h, sub ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     AS BIGINT) AS seg
 FROM (
+  SELECT mmsi, h, 0 AS sub, t0, t1, n, km, dt, slat, slon FROM position_hours WHERE n_brk = 0
+  UNION ALL
   SELECT mmsi, h, sub, min(ts) AS t0, max(ts) AS t1, count(*) AS n, sum(km) AS km,
     sum(dt) AS dt, sum(lat) AS slat, sum(lon) AS slon
   FROM (
-    SELECT m.mmsi, m.ts, m.lat, m.lon, m.km, m.dt, m.h, 0 AS sub
-    FROM ({moves} FROM positions_seg) m
-    LEFT JOIN ({break_hours}) x ON m.mmsi = x.mmsi AND m.h = x.h
-    WHERE x.mmsi IS NULL
-    UNION ALL
-    SELECT mmsi, ts, lat, lon, km, dt, h,
-      sum(CASE WHEN brk > 0 THEN 1 ELSE 0 END) OVER (PARTITION BY mmsi, h ORDER BY ts
+    SELECT m.mmsi, m.ts, m.lat, m.lon, m.km, m.dt, m.h,
+      sum(CASE WHEN m.brk > 0 THEN 1 ELSE 0 END) OVER (PARTITION BY m.mmsi, m.h ORDER BY m.ts
         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS sub
-    FROM ({moves} FROM positions_seg) m2
-    WHERE EXISTS (SELECT 1 FROM ({break_hours}) y WHERE y.mmsi = m2.mmsi AND y.h = m2.h)
+    FROM ({moves} FROM positions_seg) m
+    JOIN position_hours y ON y.mmsi = m.mmsi AND y.h = m.h AND y.n_brk > 0
   ) r
   GROUP BY mmsi, h, sub
 ) g"""
@@ -231,27 +305,33 @@ WHERE n.port_km IS NULL AND s.shore_km >= {_lit(p.min_shore_km)}"""
 # --- gaps ---------------------------------------------------------------------------------
 
 
-def gaps_raw_sql(p: GapParams, *, data_end: int) -> str:
-    """Gaps from the next report (computed while cleaning), with `n_before`, the reports in
+def gap_starts_sql(p: GapParams, *, data_end: int) -> str:
+    """Gaps from the next report (computed while cleaning); open gaps run to `data_end`."""
+    return f"""
+SELECT mmsi, ts AS start_t, nts AS end_t, lat, lon, nlat, nlon
+FROM positions_seg
+WHERE (nts IS NOT NULL AND nts - ts >= {_lit(p.min_gap_s)})
+   OR (nts IS NULL AND {_lit(data_end)} - ts >= {_lit(p.min_gap_s)})"""
+
+
+def gaps_raw_sql(p: GapParams) -> str:
+    """`gap_starts` with the start report's `sog` and `cog` and `n_before`, the reports in
     the `before_window_s` up to the gap's start. Gaps are rare, so the count is a join on
     (mmsi, time bucket of `before_window_s`) rather than a window over every report."""
     c = _lit(p.reception_cell_deg)
     w = _lit(p.before_window_s)
     bucket = f"CAST(floor(ts / {w}.0) AS BIGINT)"
-    gaps = f"""
-SELECT mmsi, ts AS start_t, nts AS end_t, lat, lon, nlat, nlon, cog, sog
-FROM positions_seg
-WHERE (nts IS NOT NULL AND nts - ts >= {_lit(p.min_gap_s)})
-   OR (nts IS NULL AND {_lit(data_end)} - ts >= {_lit(p.min_gap_s)})"""
+    attrs = report_attrs_sql("SELECT mmsi, start_t AS ts FROM gap_starts")
     return f"""
-SELECT g.mmsi, g.start_t, g.end_t, g.lat, g.lon, g.nlat, g.nlon, g.cog, g.sog, n.n_before,
+SELECT g.mmsi, g.start_t, g.end_t, g.lat, g.lon, g.nlat, g.nlon, a.cog, a.sog, n.n_before,
   CAST(floor(g.lat / {c}) AS BIGINT) AS clat, CAST(floor(g.lon / {c}) AS BIGINT) AS clon
-FROM ({gaps}) g
+FROM gap_starts g
+JOIN ({attrs}) a ON g.mmsi = a.mmsi AND g.start_t = a.ts
 JOIN (
   SELECT k.mmsi, k.start_t, count(*) AS n_before
   FROM (
     SELECT mmsi, start_t, CAST(floor(start_t / {w}.0) AS BIGINT) + d AS hb
-    FROM ({gaps}) g0, (SELECT unnest([-1, 0]) AS d) x
+    FROM gap_starts g0, (VALUES (-1), (0)) AS x(d)
   ) k
   JOIN positions_seg s ON s.mmsi = k.mmsi AND {bucket} = k.hb
   WHERE s.ts BETWEEN k.start_t - {w} AND k.start_t
@@ -338,14 +418,16 @@ def port_visits_sql(p: PortVisitParams) -> str:
     """Visits from the tracks of the vessels that came near a port. (A join, not
     `IN (subquery)`: Spark 4.3.0 fails with "key not found" on that subquery over the union
     view `positions_seg` built from checkpointed stages.)"""
-    flags = """
-SELECT s.mmsi, s.ts, s.lat, s.lon, s.sog, n.label, n.d,
+    flags = f"""
+SELECT s.mmsi, s.ts, s.lat, s.lon, a.sog, n.label, n.d,
   CASE WHEN n.d IS NULL THEN 0 ELSE 1 END AS inside,
   lead(s.ts) OVER (PARTITION BY s.mmsi ORDER BY s.ts) AS nts,
   max(s.ts) OVER (PARTITION BY s.mmsi) AS last_ts
 FROM positions_seg s
 JOIN (SELECT DISTINCT mmsi FROM port_near) v ON s.mmsi = v.mmsi
-LEFT JOIN port_near n ON s.mmsi = n.mmsi AND s.ts = n.ts"""
+LEFT JOIN port_near n ON s.mmsi = n.mmsi AND s.ts = n.ts
+LEFT JOIN ({report_attrs_sql("SELECT mmsi, ts FROM port_near")}) a
+  ON s.mmsi = a.mmsi AND s.ts = a.ts"""
     runs = f"""
 SELECT *, sum(CASE WHEN inside = 1 AND prev_label = label THEN 0 ELSE 1 END)
   OVER (PARTITION BY mmsi ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
