@@ -151,3 +151,85 @@ def test_content_size_reads_packed_sizes_from_headers(tmp_path: Path, kind: str,
             archive.writestr("b.xml", b"y" * 2000)
     job = registry.ParseJob("un_sc_xml", None, [path])
     assert _content_size(job) == size
+
+
+def _statements(url: str) -> list[tuple[Any, ...]]:
+    from sqlalchemy import text
+
+    with open_store(url) as store, store.engine.connect() as conn:
+        query = text(
+            "SELECT dataset, entity_id, key, schema, prop, value, lang, original_value, is_ref, "
+            "first_seen, last_seen FROM store_statement ORDER BY dataset, entity_id, key"
+        )
+        return [tuple(row) for row in conn.execute(query)]
+
+
+def test_parallel_import_through_row_files_stores_the_sequential_statements(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers on SQLite hand their rows over in row files (then deleted); the store
+    gets exactly the statements of an inline import."""
+    import tempfile
+
+    from sanctionwatch.store import Store
+    from sanctionwatch.store.models import PreparedVersion, RowFile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    handed: list[bool] = []
+    original = Store.import_prepared
+
+    def spy(self: Store, prepared: PreparedVersion, **kwargs: Any) -> Any:
+        handed.append(isinstance(prepared.rows, RowFile) and Path(prepared.rows.path).exists())
+        return original(self, prepared, **kwargs)
+
+    monkeypatch.setattr(Store, "import_prepared", spy)
+    with open_store(f"sqlite:///{tmp_path}/seq.sqlite") as store:
+        import_paths(store, FILES, workers=1)
+    assert handed and not any(handed)  # inline: rows in memory
+    handed.clear()
+    with open_store(f"sqlite:///{tmp_path}/par.sqlite") as store:
+        import_paths(store, FILES, workers=2)
+    assert handed and all(handed)
+    sequential = _statements(f"sqlite:///{tmp_path}/seq.sqlite")
+    assert sequential and _statements(f"sqlite:///{tmp_path}/par.sqlite") == sequential
+    assert list(scratch.iterdir()) == []  # the row files and their folder are gone
+
+
+def test_prepare_jobs_with_a_row_dir_writes_the_rows_to_files(tmp_path: Path) -> None:
+    from sanctionwatch.store.models import PreparedVersion, RowFile
+    from sanctionwatch.store.rowfile import read_row_file
+
+    jobs = jobs_for_files(FILES)
+    in_memory = dict(prepare_jobs(jobs, workers=1))
+    in_files = dict(prepare_jobs(jobs, workers=2, row_dir=tmp_path))
+    assert in_files.keys() == in_memory.keys()
+    for index, outcome in in_files.items():
+        expected = in_memory[index]
+        if not isinstance(outcome, PreparedVersion):
+            assert outcome == expected  # a delta stays as it is
+            continue
+        assert isinstance(expected, PreparedVersion) and isinstance(expected.rows, list)
+        assert isinstance(outcome.rows, RowFile)
+        assert Path(outcome.rows.path).parent == tmp_path
+        assert list(read_row_file(outcome.rows)) == expected.rows
+        assert outcome.entities == expected.entities and outcome.issues == expected.issues
+
+
+def test_a_parse_error_leaves_no_row_files_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool is shut down before the row folder is removed: the error is the parse
+    error (not a cleanup error), and no worker's file outlives the run."""
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    broken = tmp_path / "un_broken.xml"
+    text = UN_DPRK.read_bytes()
+    broken.write_bytes(text[: len(text) // 2])
+    with open_store(f"sqlite:///{tmp_path}/store.sqlite") as store, pytest.raises(ParseError):
+        import_paths(store, [ZALA, OFSI_CSV, broken], workers=2)
+    assert list(scratch.iterdir()) == []

@@ -134,3 +134,52 @@ def test_entities_pickle_with_their_values(kind: str) -> None:
     copy = pickle.loads(pickle.dumps(entity))
     assert type(copy) is type(entity)
     assert copy.to_dict() == entity.to_dict()
+
+
+# ------------------------------------------------------------------ value order (hash seed)
+
+ORDER_ADDS = ["Zeta", "alpha", "Mu", "alpha", "Beta", "Гамма", "delta"]
+ORDERED = ["Zeta", "alpha", "Mu", "Beta", "Гамма", "delta"]  # first-added order, once each
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        pytest.param(lambda e: e.get("alias"), id="get"),
+        pytest.param(lambda e: e.properties["alias"], id="properties"),
+        pytest.param(lambda e: e.to_dict()["properties"]["alias"], id="to_dict"),
+        pytest.param(
+            lambda e: [v for p, v in e.itervalues() if p.name == "alias"], id="itervalues"
+        ),
+        pytest.param(lambda e: list(e.get_prop(e.schema.get("alias"))), id="get_prop"),
+        pytest.param(lambda e: [s.value for s in e.get_statements("alias")], id="statements"),
+        pytest.param(lambda e: e.clone().get("alias"), id="clone"),
+    ],
+)
+def test_statement_entity_values_come_in_the_order_they_were_added(read: Any) -> None:
+    entity = ListStatementEntity(make_dataset("t"), {"schema": "Person", "id": "p1"})
+    for value in ORDER_ADDS:
+        entity.add("alias", value)
+    assert read(entity) == ORDERED
+    plain = StatementEntity(make_dataset("t"), {"schema": "Person", "id": "p1"})
+    plain.add("alias", ORDER_ADDS)
+    assert sorted(read(entity)) == sorted(plain.get("alias"))  # the same values as FtM's
+
+
+def test_ordered_statement_entity_keeps_order_through_remove_pop_and_from_statements() -> None:
+    from sanctionwatch.sources.entity import OrderedStatementEntity
+
+    entity = ListStatementEntity(make_dataset("t"), {"schema": "Person", "id": "p1"})
+    entity.add("alias", ORDER_ADDS)
+    entity.add("alias", "Mu", lang="eng")  # a second statement of a known value
+    entity.add("name", "Ivan")
+    entity.remove("alias", "Beta")
+    assert entity.get("alias") == ["Zeta", "alpha", "Mu", "Гамма", "delta"]
+    rebuilt = OrderedStatementEntity.from_statements(make_dataset("t"), list(entity.statements))
+    assert rebuilt.get("alias") == entity.get("alias")
+    assert [(s.value, s.lang) for s in rebuilt.get_statements("alias")] == [
+        (s.value, s.lang) for s in entity.get_statements("alias")
+    ]
+    assert rebuilt.schema.name == "Person" and rebuilt.id == "p1"
+    assert rebuilt.pop("alias") == ["Zeta", "alpha", "Mu", "Гамма", "delta"]
+    assert rebuilt.get("alias") == [] and rebuilt.get("name") == ["Ivan"]

@@ -9,13 +9,16 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import re
+import tempfile
+import uuid
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -35,7 +38,8 @@ from sanctionwatch.sources.base import ParsedList, SourceFile
 from sanctionwatch.sources.catalog import load_catalog
 from sanctionwatch.sources.detect import Detected, classify, gunzip
 from sanctionwatch.sources.ftm_json import DeltaList, parse_delta, parse_ftm
-from sanctionwatch.store.models import ImportReport, PreparedVersion
+from sanctionwatch.store.models import ImportReport, PreparedVersion, RowFile
+from sanctionwatch.store.rowfile import remove_row_file, write_row_file
 from sanctionwatch.store.rows import prepare_version
 from sanctionwatch.store.store import Store
 
@@ -127,16 +131,20 @@ def store_parsed(store: Store, parsed: Parsed | PreparedVersion) -> ImportReport
     if isinstance(parsed, DeltaList):
         return store.apply_delta(parsed.dataset, parsed.version, parsed.upserts, parsed.deletes)
     if isinstance(parsed, PreparedVersion):
-        return store.import_prepared(parsed)
+        try:
+            return store.import_prepared(parsed)
+        finally:
+            remove_row_file(parsed.rows)  # read once: free the disk space at once
     return store.import_list(parsed)
 
 
-def prepare(parsed: Parsed) -> Prepared:
+def prepare(parsed: Parsed, *, row_dir: Path | None = None) -> Prepared:
     """A parsed list as the store's rows (`PreparedVersion`); a delta stays as it is, since
-    it applies to the stored current version."""
+    it applies to the stored current version. With `row_dir`, the rows are written to a new
+    file there (a `RowFile`, see `store.rowfile`) instead of being kept in memory."""
     if isinstance(parsed, DeltaList):
         return parsed
-    return prepare_version(
+    prepared = prepare_version(
         parsed.entities,
         dataset=parsed.dataset,
         version=parsed.version,
@@ -144,6 +152,10 @@ def prepare(parsed: Parsed) -> Prepared:
         source=parsed.source,
         format=parsed.format,
     )
+    if row_dir is None or isinstance(prepared.rows, RowFile) or not prepared.rows:
+        return prepared
+    path = row_dir / f"rows-{uuid.uuid4().hex}.sqlite"
+    return replace(prepared, rows=write_row_file(path, prepared.rows))
 
 
 @contextmanager
@@ -185,13 +197,17 @@ def prepare_jobs(
     *,
     dataset: str | None = None,
     workers: int | None = None,
-) -> Iterator[tuple[int, Prepared | ParseError]]:
+    row_dir: Path | None = None,
+) -> Generator[tuple[int, Prepared | ParseError], None, None]:
     """`parse_jobs`, each list then turned into the store's rows where it was parsed.
 
     What crosses from a worker to this process is then a list of plain tuples, not the
     entities: pickling and unpickling FtM entities cost as much CPU as writing their rows.
+    With `row_dir` (a folder the caller removes), a worker writes the rows to a file there
+    and sends only its name: see `store.rowfile` for why.
     """
-    for index, outcome in _run_jobs(jobs, _prepare_in_worker, dataset=dataset, workers=workers):
+    work = partial(_prepare_in_worker, row_dir=row_dir)
+    for index, outcome in _run_jobs(jobs, work, dataset=dataset, workers=workers):
         yield index, cast(Prepared | ParseError, outcome)
 
 
@@ -204,7 +220,7 @@ def _run_jobs(
 ) -> Iterator[tuple[int, object]]:
     """Run `work` on every job, inline or in a process pool (see `parse_jobs`); a worker's
     ParseError comes back as the error, any other error is raised."""
-    count = min(MAX_PARSE_WORKERS if workers is None else workers, len(jobs))
+    count = _pool_size(jobs, workers)
     if count <= 1:
         for index, job in enumerate(jobs):
             yield index, _outcome(work(job, dataset))
@@ -293,13 +309,36 @@ def _parse_in_worker(job: registry.ParseJob, dataset: str | None) -> Parsed | _W
         return _WorkerError(message=str(exc))
 
 
-def _prepare_in_worker(job: registry.ParseJob, dataset: str | None) -> Prepared | _WorkerError:
+def _prepare_in_worker(
+    job: registry.ParseJob, dataset: str | None, *, row_dir: Path | None = None
+) -> Prepared | _WorkerError:
     """Run in a pool process (or inline): the list's rows, or the parser's error as data."""
     parsed = _parse_in_worker(job, dataset)
     if isinstance(parsed, _WorkerError):
         return parsed
     with gc_paused():
-        return prepare(parsed)
+        return prepare(parsed, row_dir=row_dir)
+
+
+def _pool_size(jobs: Sequence[registry.ParseJob], workers: int | None) -> int:
+    """Parse processes for these jobs: 1 or less means inline, in this process."""
+    return min(MAX_PARSE_WORKERS if workers is None else workers, len(jobs))
+
+
+@contextmanager
+def _row_dir(
+    store: Store, jobs: Sequence[registry.ParseJob], workers: int | None
+) -> Iterator[Path | None]:
+    """A scratch folder for the workers' row files when the store takes them (SQLite) and
+    the parse runs in a pool; None (rows in memory) otherwise: inline, a file would only
+    move the same binding work from the import to the parse."""
+    if not store.takes_row_files or _pool_size(jobs, workers) <= 1:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(
+        prefix="sanctionwatch-rows-", ignore_cleanup_errors=True
+    ) as folder:
+        yield Path(folder)
 
 
 def import_paths(
@@ -321,8 +360,14 @@ def import_paths(
     pending = {index: _may_give(job, dataset) for index, job in enumerate(jobs)}
     ready: dict[str, list[tuple[int, Prepared]]] = defaultdict(list)
     done: list[tuple[int, ImportReport]] = []
-    with gc_paused():
-        for index, outcome in prepare_jobs(jobs, dataset=dataset, workers=workers):
+    with (
+        gc_paused(),
+        _row_dir(store, jobs, workers) as row_dir,
+        # Closed before the row folder goes: on an error the pool's running workers are
+        # waited for first, so none writes into a folder being removed.
+        closing(prepare_jobs(jobs, dataset=dataset, workers=workers, row_dir=row_dir)) as outcomes,
+    ):
+        for index, outcome in outcomes:
             if isinstance(outcome, ParseError):
                 raise outcome
             del pending[index]
@@ -393,11 +438,25 @@ def _sync_jobs(
     on_file: Callable[[str], None] | None,
     workers: int | None,
 ) -> None:
+    with _row_dir(store, jobs, workers) as row_dir:
+        _sync_prepared(store, jobs, result, on_file=on_file, workers=workers, row_dir=row_dir)
+
+
+def _sync_prepared(
+    store: Store,
+    jobs: Sequence[registry.ParseJob],
+    result: SyncResult,
+    *,
+    on_file: Callable[[str], None] | None,
+    workers: int | None,
+    row_dir: Path | None,
+) -> None:
     outcomes: list[Prepared | ParseError | None] = [None] * len(jobs)
-    for index, outcome in prepare_jobs(jobs, workers=workers):
-        if on_file is not None:
-            on_file(str(jobs[index].files[0]))
-        outcomes[index] = outcome
+    with closing(prepare_jobs(jobs, workers=workers, row_dir=row_dir)) as produced:
+        for index, outcome in produced:
+            if on_file is not None:
+                on_file(str(jobs[index].files[0]))
+            outcomes[index] = outcome
     parsed: list[Prepared] = []
     for found in outcomes:  # job order, as a sequential run reports them
         if isinstance(found, ParseError):

@@ -8,17 +8,23 @@ that occur once cost about what they did. The stored values are exactly those of
 `EntityProxy.add`: the cache holds FtM's own cleaning results, and whatever the fast path
 does not cover (fuzzy or format hints, non-string values, entity references, unknown or
 stub properties) goes through `EntityProxy.add` unchanged.
+
+`OrderedStatementEntity` (the base of `ListStatementEntity`, and what the store's reads
+assemble) gives values in the order they were added, whatever `PYTHONHASHSEED` is: FtM's
+`StatementEntity` keeps them in sets.
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator, Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, Self, cast
 
-from followthemoney import EntityProxy, StatementEntity, model
+from followthemoney import Dataset, EntityProxy, Statement, StatementEntity, model
 from followthemoney.exc import InvalidData
 from followthemoney.property import Property
 from followthemoney.schema import Schema
+from followthemoney.statement.util import BASE_ID
 from followthemoney.types import registry
 from followthemoney.types.common import PropertyType
 from followthemoney.util import sanitize_text
@@ -111,7 +117,116 @@ class ListEntity(EntityProxy):
             self.unsafe_add(prop, value, cleaned=True)
 
 
-class ListStatementEntity(StatementEntity):
+class OrderedStatements(dict[Statement, None]):
+    """The statements of one property as an insertion-ordered set.
+
+    FtM's `StatementEntity` keeps them in a `set` and reads values through set
+    comprehensions, so value order follows Python's per-process string hashing
+    (`PYTHONHASHSEED`): the same list gave its aliases in another order on every run.
+    Equal statements (same statement id) keep the first one, as `set.add` does.
+    """
+
+    def add(self, stmt: Statement) -> None:
+        self.setdefault(stmt, None)
+
+
+def _unique_values(stmts: Iterable[Statement]) -> list[str]:
+    return list(dict.fromkeys(stmt.value for stmt in stmts))
+
+
+class OrderedStatementEntity(StatementEntity):
+    """A `StatementEntity` whose values come out in the order their statements went in.
+
+    Every read of values (`get`, `properties`, `itervalues`, `to_dict`...) gives each
+    distinct value once, in first-added order, so a parse and a store read give the same
+    entity under every hash seed. Statements, ids and equality are FtM's own.
+    """
+
+    def add_statement(self, stmt: Statement) -> None:
+        if stmt.prop != BASE_ID and stmt.prop not in self._statements:
+            self._statements[stmt.prop] = cast(set[Statement], OrderedStatements())
+        super().add_statement(stmt)
+
+    @classmethod
+    def from_statements(cls, dataset: Dataset, statements: Iterable[Statement]) -> Self:
+        """FtM's `StatementEntity.from_statements` (4.x), with ordered statement sets.
+
+        Rewritten rather than wrapped: building FtM's sets first and then ours made every
+        store read a fifth slower.
+        """
+        canonical_id: str | None = None
+        schemata: dict[str, None] = {}
+        first_seens: list[str] = []
+        props: dict[str, OrderedStatements] = {}
+        for stmt in statements:
+            schemata[stmt.schema] = None
+            canonical_id = stmt.canonical_id or canonical_id or stmt.entity_id
+            if stmt.prop == BASE_ID:
+                if stmt.first_seen is not None:
+                    first_seens.append(stmt.first_seen)
+                continue
+            found = props.get(stmt.prop)
+            if found is None:
+                props[stmt.prop] = found = OrderedStatements()
+            found.setdefault(stmt, None)
+        schema: Schema | None = None
+        for name in schemata:
+            if schema is None:
+                schema = model.get(name)
+            elif schema.name != name:
+                try:
+                    schema = model.common_schema(schema, name)
+                except InvalidData as exc:
+                    raise InvalidData(f"{canonical_id}: {exc}") from exc
+        if schema is None:
+            raise InvalidData(f"No valid schema for entity: {canonical_id} {list(schemata)!r}")
+        entity = cls(dataset, {"schema": schema, "id": canonical_id})
+        entity.last_change = max(first_seens, default=None)
+        entity._statements = cast(dict[str, set[Statement]], props)
+        return entity
+
+    def get(self, prop: Property | str, quiet: bool = False) -> list[str]:
+        prop_name = self._prop_name(prop, quiet=quiet)
+        if prop_name is None or prop_name not in self._statements:
+            return []
+        return _unique_values(self._statements[prop_name])
+
+    def get_prop(self, prop: Property) -> Iterable[str]:
+        return _unique_values(self._statements.get(prop.name, ()))
+
+    def pop(self, prop: Property | str, quiet: bool = True) -> list[str]:
+        prop_name = self._prop_name(prop, quiet=quiet)
+        if prop_name is None or prop_name not in self._statements:
+            return []
+        if prop_name in self.schema.caption:
+            self._caption = None
+        return _unique_values(self._statements.pop(prop_name))
+
+    def remove(self, prop: Property | str, value: str, quiet: bool = True) -> None:
+        prop_name = self._prop_name(prop, quiet=quiet)
+        if prop_name is not None and prop_name in self._statements:
+            kept = OrderedStatements.fromkeys(
+                s for s in self._statements[prop_name] if s.value != value
+            )
+            self._statements[prop_name] = cast(set[Statement], kept)
+            if prop_name in self.schema.caption:
+                self._caption = None
+
+    def itervalues(self) -> Generator[tuple[Property, str], None, None]:
+        for name, stmts in self._statements.items():
+            prop = self.schema.properties[name]
+            for value in _unique_values(stmts):
+                yield (prop, value)
+
+    def get_type_values(self, type_: PropertyType, matchable: bool = False) -> list[str]:
+        return _unique_values(self.get_type_statements(type_, matchable=matchable))
+
+    @property
+    def properties(self) -> dict[str, list[str]]:
+        return {p: _unique_values(stmts) for p, stmts in self._statements.items()}
+
+
+class ListStatementEntity(OrderedStatementEntity):
     """A `StatementEntity` whose `add` caches value cleaning, like `ListEntity`.
 
     Each value still becomes a `Statement` with its language and original text, exactly as

@@ -1,7 +1,8 @@
 """Write one list version into the store, inside the caller's transaction.
 
-The new version X's statements go into a temporary staging table in bulk (executemany on
-SQLite, COPY on PostgreSQL), then a handful of set-based statements fold them into the
+The new version X's statements go into a temporary staging table in bulk (on SQLite one
+INSERT ... SELECT from an attached row file, see `rowfile`, or an executemany of rows in
+memory; COPY on PostgreSQL), then a handful of set-based statements fold them into the
 statement intervals (`last_seen` NULL = still in the current version). Let P be the version
 just before X and N the one just after.
 
@@ -40,7 +41,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from sanctionwatch.store.models import ImportRefusedError, ImportReport, StatementRow
+from sanctionwatch.store.models import ImportRefusedError, ImportReport, RowFile, StatementRow
+from sanctionwatch.store.rowfile import ATTACHED_AS, ROW_TABLE, read_row_file, row_count, row_keys
 from sanctionwatch.store.schema import (
     STATEMENT_COLUMNS,
     at_version,
@@ -61,7 +63,9 @@ class NewVersion:
 
     dataset: str
     version: str
-    rows: Sequence[StatementRow]  # unique by statement key, in (entity_id, key) order
+    # Unique by statement key, in (entity_id, key) order; a RowFile is attached to the
+    # connection as ATTACHED_AS by the caller (SQLite) or read back (PostgreSQL).
+    rows: Sequence[StatementRow] | RowFile
     entities: int
     by_schema: dict[str, int]
     issues: list[dict[str, str]]
@@ -80,7 +84,7 @@ def import_version(conn: Connection, new: NewVersion) -> ImportReport:
         entities=new.entities,
         by_schema=new.by_schema,
         issues=new.issues,
-        statements=len(new.rows),
+        statements=row_count(new.rows),
     )
     if new.version in versions:
         return _same_version(conn, new, report)
@@ -254,7 +258,7 @@ def keys_at(conn: Connection, dataset: str, version: str) -> set[str]:
 def _same_version(conn: Connection, new: NewVersion, report: ImportReport) -> ImportReport:
     """A version is immutable: the same content is a no-op, other content is refused."""
     stored = keys_at(conn, new.dataset, new.version)
-    keys = {row[0] for row in new.rows}
+    keys = row_keys(new.rows)
     if stored == keys:
         return replace(
             report,
@@ -289,7 +293,7 @@ def _check_size(conn: Connection, new: NewVersion, prev: str | None) -> None:
         )
 
 
-def _fill_stage(conn: Connection, rows: Sequence[StatementRow]) -> None:
+def _fill_stage(conn: Connection, rows: Sequence[StatementRow] | RowFile) -> None:
     _bulk_insert(conn, "store_stage", rows)
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("ANALYZE store_stage")  # temp tables are never auto-analysed
@@ -303,15 +307,16 @@ def _insert_rows(conn: Connection, new: NewVersion) -> None:
 def _bulk_insert(
     conn: Connection,
     table: str,
-    rows: Sequence[StatementRow],
+    rows: Sequence[StatementRow] | RowFile,
     *,
     constants: dict[str, str | None] | None = None,
 ) -> None:
-    """COPY on PostgreSQL; one executemany of the row tuples on SQLite.
+    """COPY on PostgreSQL; on SQLite one `INSERT ... SELECT` from an attached row file, or
+    one executemany of the row tuples.
 
     Rows are in `STATEMENT_COLUMNS` order; `constants` are columns with one value for every
     row (dataset, first_seen...). SQLite gets them as literals in the statement rather than
-    as three more parameters bound on each of hundreds of thousands of rows. Both go
+    as three more parameters bound on each of hundreds of thousands of rows. All go
     through the DBAPI connection of `conn`, so they are part of its transaction.
     """
     fixed = constants or {}
@@ -319,17 +324,26 @@ def _bulk_insert(
     raw = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
         extra = tuple(fixed.values())
+        source = read_row_file(rows) if isinstance(rows, RowFile) else rows
         with (
             raw.cursor() as cursor,  # type: ignore[union-attr]
             cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
         ):
-            for row in rows:
+            for row in source:
                 copy.write_row(row + extra)
         return
-    values = ", ".join(["?"] * len(STATEMENT_COLUMNS) + [_sql_literal(v) for v in fixed.values()])
+    literals = [_sql_literal(v) for v in fixed.values()]
     cursor = raw.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
+        if isinstance(rows, RowFile):
+            picked = ", ".join([*(f'"{c}"' for c in STATEMENT_COLUMNS), *literals])
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) "
+                f"SELECT {picked} FROM {ATTACHED_AS}.{ROW_TABLE} ORDER BY rowid"
+            )
+        else:
+            values = ", ".join(["?"] * len(STATEMENT_COLUMNS) + literals)
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
     finally:
         cursor.close()
 
@@ -347,7 +361,7 @@ def _record_version(conn: Connection, new: NewVersion) -> None:
             dataset=new.dataset,
             version=new.version,
             entities=new.entities,
-            statements=len(new.rows),
+            statements=row_count(new.rows),
             by_schema=json.dumps(new.by_schema, sort_keys=True),
             issues=json.dumps(new.issues, ensure_ascii=False),
             source=new.source,

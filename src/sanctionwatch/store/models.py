@@ -15,6 +15,15 @@ StatementRow = tuple[str, str, str, str, str, str | None, str | None, bool]
 """(key, entity_id, schema, prop, value, lang, original_value, is_ref)"""
 
 
+@dataclass(frozen=True)
+class RowFile:
+    """A version's statement rows written to a SQLite file (`store.rowfile`) by the process
+    that built them; `count` rows, in the order the importer writes them."""
+
+    path: str
+    count: int
+
+
 class ImportRefusedError(StoreError):
     """A new version failed validation; nothing was changed."""
 
@@ -27,11 +36,12 @@ class PreparedVersion:
     `ingest.service`), so only these plain tuples cross to the process that writes the
     store, never the entities themselves. `errors` refuse the import when it is applied;
     `issues` are the parser's value problems followed by the validation warnings.
+    The rows are a list, or a `RowFile` when the parse worker wrote them to a file.
     """
 
     dataset: str
     version: str
-    rows: list[StatementRow]  # unique, in (entity_id, key) order
+    rows: list[StatementRow] | RowFile  # unique, in (entity_id, key) order
     entities: int
     by_schema: dict[str, int]
     issues: list[dict[str, str]]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
+from operator import attrgetter
 from typing import Any, cast
 
 from followthemoney import Dataset, Statement, StatementEntity
 from followthemoney.exc import InvalidData
 from sqlalchemy import ColumnElement, Connection, Row, Select, and_, func, literal, select
 
+from sanctionwatch.sources.entity import OrderedStatementEntity
 from sanctionwatch.store.schema import dataset_table, ref_condition, statement_table
 
 STREAM_BATCH = 5_000
@@ -75,17 +77,28 @@ def to_statement(row: Row[Any]) -> Statement:
     )
 
 
+# (prop, value, dataset, id) read from FtM's slots directly: the public names are Python
+# properties, and this key runs for every statement read.
+_value_order = attrgetter("_prop", "_value", "_dataset", "id")
+
+
 def assemble(statements: Sequence[Statement]) -> list[StatementEntity]:
-    """One entity from the statements of one id; one per dataset if their schemata clash."""
+    """One entity from the statements of one id; one per dataset if their schemata clash.
+
+    Values come out in a fixed order, by code point (the store keeps no parse order), the
+    same on both engines and under every hash seed: FtM's own StatementEntity gives them in
+    Python's per-process set order.
+    """
     first = statements[0]
+    ordered = sorted(statements, key=_value_order)
     try:
-        return [StatementEntity.from_statements(ftm_dataset(first.dataset), statements)]
+        return [OrderedStatementEntity.from_statements(ftm_dataset(first.dataset), ordered)]
     except InvalidData:
         by_dataset: dict[str, list[Statement]] = {}
-        for stmt in statements:
+        for stmt in ordered:
             by_dataset.setdefault(stmt.dataset, []).append(stmt)
         return [
-            StatementEntity.from_statements(ftm_dataset(name), stmts)
+            OrderedStatementEntity.from_statements(ftm_dataset(name), stmts)
             for name, stmts in sorted(by_dataset.items())
         ]
 

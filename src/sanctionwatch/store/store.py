@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from followthemoney import EntityProxy, model
@@ -18,16 +19,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from sanctionwatch.errors import StoreError
 from sanctionwatch.store import importer, reads
 from sanctionwatch.store.changes import compute_changes
-from sanctionwatch.store.engine import Database, create_store_engine
+from sanctionwatch.store.engine import WRITE_OPTION, Database, create_store_engine
 from sanctionwatch.store.models import (
     Changes,
     DatasetInfo,
     ImportRefusedError,
     ImportReport,
     PreparedVersion,
+    RowFile,
     VersionInfo,
 )
 from sanctionwatch.store.nested import nested_entity
+from sanctionwatch.store.rowfile import ATTACHED_AS
 from sanctionwatch.store.rows import check_version, issue, prepare_version, summarise
 from sanctionwatch.store.schema import (
     SCHEMA_VERSION,
@@ -122,9 +125,34 @@ class Store(Database):
         self, prepared: PreparedVersion, *, version: str | None = None, force: bool = False
     ) -> ImportReport:
         """`import_list` for a version already turned into rows (`rows.prepare_version`),
-        e.g. in the process that parsed it: this process only writes."""
+        e.g. in the process that parsed it: this process only writes. Rows in a `RowFile`
+        are copied from the file (SQLite: attached; PostgreSQL: read back for COPY); the
+        caller deletes the file."""
+        if isinstance(prepared.rows, RowFile) and self.takes_row_files:
+            with self._write_attached(prepared.rows) as conn:
+                return self._import(conn, prepared, version=version, force=force)
         with self._write() as conn:
             return self._import(conn, prepared, version=version, force=force)
+
+    @property
+    def takes_row_files(self) -> bool:
+        """Whether rows are best handed over in a `RowFile` (SQLite copies them in C)."""
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def _write_attached(self, row_file: RowFile) -> Iterator[Connection]:
+        """`_write` with the row file attached: SQLite attaches only outside a transaction,
+        and the pooled connection must not keep it attached afterwards."""
+        with self.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.execute(f"ATTACH DATABASE ? AS {ATTACHED_AS}", (row_file.path,))
+            try:
+                conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    yield conn
+            finally:
+                raw.execute(f"DETACH DATABASE {ATTACHED_AS}")
 
     def apply_delta(
         self,
