@@ -7,7 +7,9 @@ HTTP/1.1 keep-alive client in processes (`load_client.py`) for a fixed time. Mos
 post varied `/match` queries (`load_queries.py`: listed names misspelled, reordered, in other
 scripts, and negatives; at least 500 distinct), a few load the dashboard (`/`, or
 `/api/dashboard` when the HTML pages are missing). It prints p50/p99 latency, requests per
-second, errors, and the CPU used by the server and by the client itself.
+second, errors, and the CPU used by the server and by the client itself (cores, and ms per
+request). The measured phases start once the server's background index warm-up is over (its
+CPU use drops), so they see the steady server every later request sees.
 
 Baselines in the same run: `GET /healthz` under the same concurrency (the HTTP stack's floor)
 and `Screener.match` called in-process without HTTP on the same queries (the scoring cost
@@ -125,6 +127,20 @@ def wait_ready(url: str, child: subprocess.Popen[bytes], timeout: float = 180.0)
     raise SystemExit("server did not become ready")
 
 
+def wait_idle(pid: int, timeout: float = 180.0) -> float:
+    """Wait until the server's processes use under a tenth of a core (their background
+    index warm-up is over), so that the measured phases see a steady server; seconds waited."""
+    start = time.monotonic()
+    before = cpu_seconds(pid)
+    while time.monotonic() - start < timeout:
+        time.sleep(1.0)
+        now = cpu_seconds(pid)
+        if now - before < 0.1:
+            break
+        before = now
+    return time.monotonic() - start
+
+
 def process_tree(pid: int) -> list[int]:
     found = [pid]
     try:
@@ -150,9 +166,7 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def dashboard_endpoint(
-    url: str, key: str | None, clients: int
-) -> tuple[Endpoint | None, str]:
+def dashboard_endpoint(url: str, key: str | None, clients: int) -> tuple[Endpoint | None, str]:
     """The dashboard page (`/`), else `/api/dashboard`, with the API key; or why not."""
     headers = {"Authorization": f"ApiKey {key}"} if key else {}
     tried = []
@@ -184,7 +198,10 @@ def summary(name: str, tally: Tally, elapsed: float) -> str:
 
 
 def cpu_line(result: LoadResult, server_cpu: float | None, requests: int) -> str:
-    client = f"client CPU {result.client_cpu / result.elapsed:.2f} cores"
+    client = (
+        f"client CPU {result.client_cpu / result.elapsed:.2f} cores "
+        f"({1000 * result.client_cpu / max(1, requests):.3f} ms per request)"
+    )
     if server_cpu is None:
         return client
     per = 1000 * server_cpu / max(1, requests)
@@ -268,7 +285,8 @@ def main() -> None:
         url = f"http://{HOST}:{port}"
         try:
             wait_ready(url, child)
-            print(f"server ready after {time.monotonic() - t0:.1f}s")
+            print(f"server ready after {time.monotonic() - t0:.1f}s", end="")
+            print(f"; idle (index warm-up done) {wait_idle(child.pid):.1f}s later")
             bodies = tuple(
                 encode_request(
                     "POST",

@@ -30,6 +30,15 @@ def test_best_of_several_dates_counts() -> None:
     assert qual is not None and qual.value == 0.08
 
 
+def test_equally_close_dates_explained_the_same_in_every_process() -> None:
+    """Ties go to the first pair in sorted order, not to set order (PYTHONHASHSEED)."""
+    listed = [f"1984-{month:02d}-01" for month in range(12, 0, -1)]
+    for order in (listed, listed[::-1]):
+        qual = compare_dates(frozenset({"1984", "1984-06"}), frozenset(order))
+        assert qual is not None and qual.value == 0.04
+        assert qual.detail == "partial: 1984 vs 1984-01-01"
+
+
 def test_identifier_agreement_and_conflict() -> None:
     agree = compare_identifiers(
         {"imoNumber": frozenset({"9123453"})}, {"imoNumber": frozenset({"9123453"})}

@@ -6,7 +6,9 @@ users). The app holds one screener, built from the store at startup and rebuilt 
 store's current list versions change (see `state.ScreenerHolder`), one document reader built
 lazily (`readers.ReaderHolder`), and the workspace. Routes parse input, call one service
 function and render JSON; every error is `{"detail": "..."}`. Who may call what is decided in
-`auth`; every response carries the security headers of `headers`.
+`auth`; every response carries the security headers of `headers`. Verified API keys and the
+dashboard's figures are kept a few seconds per process (`caches`), and the warm screening
+index is kept out of the garbage collector's way (`heap`).
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from sanctionwatch import __version__
+from sanctionwatch.api import heap
 from sanctionwatch.api.auth import (
     YENTE_REQUIRED_KEY,
     flag,
     install_auth_handlers,
     require_viewer,
 )
+from sanctionwatch.api.caches import ClearAfterWrites, make_caches
 from sanctionwatch.api.errors import error_response, install_error_handlers
 from sanctionwatch.api.headers import HEADERS as SECURITY_HEADERS
 from sanctionwatch.api.headers import SecurityHeaders, redoc_page, swagger_page
@@ -97,10 +101,18 @@ def default_screener_factory(settings: Settings) -> ScreenerFactory:
         )
         # Compute matching features off the request path, so no early query pays for them;
         # the feature cache is idempotent, so a query racing the warm-up is still correct.
-        threading.Thread(target=screener.warm, name="screener-warm", daemon=True).start()
+        # Then take the warm index out of the garbage collector's way (`heap`).
+        threading.Thread(
+            target=_warm_and_settle, args=(screener.warm,), name="screener-warm", daemon=True
+        ).start()
         return screener
 
     return build
+
+
+def _warm_and_settle(warm: Callable[[], None]) -> None:
+    warm()
+    heap.settle()
 
 
 def open_default_store(settings: Settings) -> Store:
@@ -226,12 +238,14 @@ def create_app(
     app.state.readers = readers
     app.state.workspace = the_workspace
     app.state.settings = settings
+    app.state.caches = caches = make_caches(settings)
     install_error_handlers(app)
     install_auth_handlers(app)
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"]
     )
+    app.add_middleware(ClearAfterWrites, caches=caches)
     app.add_middleware(RequestLimits)
     app.add_middleware(SecurityHeaders)
     # yente's routes stay open (as yente's are) unless `yente_auth_required` is set.

@@ -28,6 +28,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from sanctionwatch.api.caches import WRITE_FLAG, AppCaches
+from sanctionwatch.cases.credentials import sha256_hex
 from sanctionwatch.cases.model import ROLE_RANK, Role, User
 from sanctionwatch.cases.workspace import Workspace
 from sanctionwatch.errors import ConfigError, SanctionwatchError
@@ -144,14 +146,39 @@ def api_key_from(request: Request) -> str | None:
     return key or None
 
 
-def _identify(request: Request) -> Identity | None:
-    """Resolve the credential once per request (blocking: it reads the workspace)."""
+def _caches(request: Request) -> AppCaches | None:
+    found: AppCaches | None = getattr(request.app.state, "caches", None)
+    return found
+
+
+def _known(request: Request) -> tuple[bool, Identity | None]:
+    """What can be told without the workspace: (decided, identity). Decided when the request
+    was identified before, carries no credential at all, or shows a recently verified API
+    key (`caches`); then no thread-pool hop is needed."""
     cached = getattr(request.state, _IDENTITY_ATTR, _UNSET)
     if cached is not _UNSET:
         assert cached is None or isinstance(cached, Identity)
-        return cached
-    workspace = get_workspace(request)
+        return True, cached
+    key = api_key_from(request)
     identity: Identity | None = None
+    if key is not None:
+        caches = _caches(request)
+        user = None if caches is None else caches.api_keys.get(sha256_hex(key))
+        if user is None:
+            return False, None
+        identity = Identity(user=user, via="api_key")
+    elif request.cookies.get(SESSION_COOKIE):
+        return False, None  # sessions are always checked: logging out must end them at once
+    setattr(request.state, _IDENTITY_ATTR, identity)
+    return True, identity
+
+
+def _identify(request: Request) -> Identity | None:
+    """Resolve the credential once per request (blocking: it may read the workspace)."""
+    decided, identity = _known(request)
+    if decided:
+        return identity
+    workspace = get_workspace(request)
     key = api_key_from(request)
     if key is not None:
         # A presented key is the only credential considered: a bad key never falls back to
@@ -159,6 +186,9 @@ def _identify(request: Request) -> Identity | None:
         user = workspace.verify_api_key(key)
         if user is not None and user.active:
             identity = Identity(user=user, via="api_key")
+            caches = _caches(request)
+            if caches is not None:
+                caches.api_keys.put(sha256_hex(key), user)
         else:
             request.state.sw_auth_problem = "Invalid or revoked API key."
     else:
@@ -174,6 +204,9 @@ def _identify(request: Request) -> Identity | None:
 
 
 async def identify(request: Request) -> Identity | None:
+    decided, identity = _known(request)
+    if decided:
+        return identity
     return await run_in_threadpool(_identify, request)
 
 
@@ -251,12 +284,17 @@ def require(role: Role) -> Callable[..., Awaitable[User]]:
                 or "Authentication required: log in, or send an API key "
                 "(Authorization: ApiKey <key>)."
             )
-        if request.method in UNSAFE_METHODS and identity.via == "session":
+        unsafe = request.method in UNSAFE_METHODS
+        if unsafe and identity.via == "session":
             await check_csrf(request, identity)
         if not identity.user.can(role):
             raise Forbidden(
                 f"This needs the {role} role; {identity.user.name} is {identity.user.role}."
             )
+        if unsafe and role != "viewer":
+            # a change to the workspace: this process's caches are emptied once it is
+            # answered (`caches.ClearAfterWrites`)
+            setattr(request.state, WRITE_FLAG, True)
         return identity.user
 
     dependency.__name__ = f"require_{role}"

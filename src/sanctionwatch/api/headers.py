@@ -15,7 +15,6 @@ import re
 
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = "; ".join(
@@ -42,8 +41,16 @@ HEADERS: dict[str, str] = {
 HSTS = "max-age=31536000"
 
 
+_RAW = [
+    (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in HEADERS.items()
+]
+_RAW_HSTS = (b"strict-transport-security", HSTS.encode("latin-1"))
+
+
 class SecurityHeaders:
-    """Pure ASGI middleware: adds `HEADERS` to every HTTP response (HSTS over https)."""
+    """Pure ASGI middleware: adds `HEADERS` to every HTTP response (HSTS over https), except
+    those the response sets itself. Works on the raw header list, encoded once: it runs on
+    every response of the server."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -52,16 +59,14 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        https = scope.get("scheme") == "https"
+        wanted = [*_RAW, _RAW_HSTS] if scope.get("scheme") == "https" else _RAW
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
-                if https and "Strict-Transport-Security" not in headers:
-                    headers["Strict-Transport-Security"] = HSTS
+                raw: list[tuple[bytes, bytes]] = list(message.get("headers", ()))
+                message["headers"] = raw
+                present = {name.lower() for name, _ in raw}
+                raw.extend(item for item in wanted if item[0] not in present)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

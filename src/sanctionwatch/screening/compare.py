@@ -265,7 +265,9 @@ class _NameData:
     Every listed name compared gets one, so it is kept small (shared tuples and sets).
     """
 
-    __slots__ = ("join_min", "keys", "korean", "legal", "memo", "parts", "texts", "weighed")
+    __slots__ = (
+        "_joins", "join_min", "keys", "korean", "legal", "memo", "parts", "texts", "weighed"
+    )  # fmt: skip
 
     def __init__(self, name: Name) -> None:
         parts = self.parts = name.parts
@@ -281,10 +283,16 @@ class _NameData:
         self.korean = ko if ko is not None and ko.plausible else None
         self.weighed: _Weights | None = None
         self.memo: _QueryMemo | None = None
+        self._joins: tuple[str, ...] | None = None
 
     @property
-    def joins(self) -> list[str]:
-        return [a + b for a, b in pairwise(self.texts)]
+    def joins(self) -> tuple[str, ...]:
+        """Each two adjacent parts written as one (computed once: a listed name meets many
+        queries, about a tenth of `Screener.match`'s time went into rebuilding these)."""
+        found = self._joins
+        if found is None:
+            found = self._joins = tuple(a + b for a, b in pairwise(self.texts))
+        return found
 
     def weights(self, stats: TokenStats, params: NameParams) -> _Weights:
         found = self.weighed

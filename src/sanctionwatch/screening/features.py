@@ -153,12 +153,17 @@ _DATE_ORDER = ["exact", "partial", "swapped", "same-year", "year-off-by-one", "d
 
 
 def _closest_dates(q: frozenset[str], c: frozenset[str]) -> tuple[int, str, str] | None:
-    """The closest pair of birth dates as (rank in `_DATE_ORDER`, query date, listed date)."""
+    """The closest pair of birth dates as (rank in `_DATE_ORDER`, query date, listed date).
+
+    Pairs are tried in sorted order, so among equally close pairs the explanation names the
+    same one in every process (set order depends on PYTHONHASHSEED; the rank never does).
+    """
     if not q or not c:
         return None
     best: tuple[int, str, str] | None = None
-    for qd in q:
-        for cd in c:
+    listed = sorted(c)
+    for qd in sorted(q):
+        for cd in listed:
             rank = _DATE_ORDER.index(_date_relation(qd, cd))
             if best is None or rank < best[0]:
                 best = (rank, qd, cd)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from followthemoney import EntityProxy, model
+from followthemoney.types import registry
 
 from sanctionwatch.errors import InputError
 from sanctionwatch.screening.algorithms import (
@@ -143,6 +144,9 @@ class Screener:
         """
         for item in self._index.entities:
             item.prepared  # noqa: B018  (the property computes and caches)
+        # Country names are looked up in a table built on first use (about a second): build
+        # it now rather than in the first query that names a nationality.
+        registry.country.clean("Korea, Democratic People's Republic of")
 
     def get(self, entity_id: str) -> EntityProxy | None:
         item = self._index.get(entity_id)

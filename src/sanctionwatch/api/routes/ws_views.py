@@ -3,10 +3,11 @@ web pages show, as JSON (both call `cases.views`)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from sanctionwatch.api import ws_models as w
 from sanctionwatch.api.auth import api_read, get_workspace
+from sanctionwatch.api.dashboard import dashboard_data
 from sanctionwatch.api.inputs import get_holder
 from sanctionwatch.api.state import ScreenerHolder
 from sanctionwatch.cases import views
@@ -71,9 +72,6 @@ def timeline(
     response_model=w.Dashboard,
     responses=w.errors(400, 401, 403),
 )
-def dashboard(
-    _user: User | None = Depends(api_read),
-    ws: Workspace = Depends(get_workspace),
-    holder: ScreenerHolder = Depends(get_holder),
-) -> w.Dashboard:
-    return w.Dashboard.model_validate(views.dashboard(ws, holder.store))
+async def dashboard(request: Request, user: User | None = Depends(api_read)) -> w.Dashboard:
+    """The figures are computed at most every `dashboard_cache_seconds` per worker."""
+    return w.Dashboard.model_validate(await dashboard_data(request, user))

@@ -5,10 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from sanctionwatch.cases import views
+from sanctionwatch.api.dashboard import dashboard_data
 from sanctionwatch.cases.model import User
-from sanctionwatch.web.deps import get_store, get_workspace, page_read
-from sanctionwatch.web.pages.common import blocking
+from sanctionwatch.web.deps import page_read
 from sanctionwatch.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -16,5 +15,5 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 async def dashboard(request: Request, user: User | None = Depends(page_read)) -> Response:
-    data = await blocking(views.dashboard, get_workspace(request), get_store(request))
+    data = await dashboard_data(request, user)  # cached a few seconds per worker and role
     return render(request, "dashboard.html.j2", {"d": data}, user=user, title="Dashboard")
