@@ -100,3 +100,17 @@ def test_suggestions_group_the_showcase(env: WsEnv) -> None:
     groups = [set(s["alert_ids"]) for s in response.json()]
     assert set(showcase) in groups or any(set(showcase) <= g for g in groups)
     assert all(s["reasons"] for s in response.json())
+
+
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        pytest.param("report_window_days=0", 200, id="reports-reach-no-further-back"),
+        pytest.param("report_window_days=365&window_hours=24", 200, id="both-windows"),
+        pytest.param("report_window_days=-1", 400, id="negative"),
+        pytest.param("report_window_days=many", 400, id="not-a-number"),
+    ],
+)
+def test_suggestions_take_the_report_window(env: WsEnv, query: str, status: int) -> None:
+    response = env.client.get(f"/api/suggestions?{query}", headers=env.key("viewer"))
+    assert response.status_code == status, response.text

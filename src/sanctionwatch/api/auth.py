@@ -113,6 +113,11 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def client_address(request: Request) -> str:
+    """The client's address, the key of the per-address login counter."""
+    return request.client.host if request.client is not None else "unknown"
+
+
 def cookie_secure(request: Request) -> bool:
     """Whether the session cookie gets the Secure attribute: by default when the request
     came over https (setting `session_cookie_secure`: "auto", true or false)."""

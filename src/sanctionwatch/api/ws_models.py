@@ -47,6 +47,7 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "Not found",
         413: "Upload too large",
         415: "Unsupported file type",
+        429: "Too many failed logins (see Retry-After)",
         503: "Not ready yet (index or reader warming up)",
     }
     return {code: {"model": ErrorResponse, "description": text[code]} for code in codes}

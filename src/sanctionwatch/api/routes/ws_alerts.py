@@ -83,9 +83,15 @@ def dismiss_alert(
 )
 def suggestions(
     window_hours: float = Query(72.0, gt=0, le=24 * 366, description="Time window in hours"),
+    report_window_days: float = Query(
+        90.0,
+        ge=0,
+        le=3660,
+        description="How far back a dated news report reaches to the events it reports",
+    ),
     _user: User | None = Depends(api_read),
     ws: Workspace = Depends(get_workspace),
 ) -> list[CaseSuggestion]:
     """Alerts sharing a list entity, a vessel (IMO) or a time window, grouped, with the
     reasons; a group may name an open case its alerts would join."""
-    return ws.suggestions(window_hours=window_hours)
+    return ws.suggestions(window_hours=window_hours, report_window_days=report_window_days)

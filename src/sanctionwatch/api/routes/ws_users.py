@@ -7,13 +7,14 @@ their own login form over the same `auth.log_in`).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 
 from sanctionwatch.api import ws_models as w
 from sanctionwatch.api.auth import (
     SESSION_COOKIE,
     AuthRequired,
     check_origin,
+    client_address,
     cookie_secure,
     get_workspace,
     identify,
@@ -24,6 +25,7 @@ from sanctionwatch.api.auth import (
 )
 from sanctionwatch.api.models import StatusResponse
 from sanctionwatch.cases.model import ApiKeyInfo, User
+from sanctionwatch.cases.throttle import policy_from
 from sanctionwatch.cases.workspace import Workspace
 
 router = APIRouter(prefix="/api", tags=["Users and access"])
@@ -43,7 +45,7 @@ async def me(request: Request, user: User = Depends(require_viewer)) -> w.Me:
     "/login",
     summary="Log in (cookie session)",
     response_model=w.Me,
-    responses=w.errors(400, 401, 403),
+    responses=w.errors(400, 401, 403, 429),
 )
 def login(
     request: Request,
@@ -51,11 +53,24 @@ def login(
     body: w.LoginRequest,
     ws: Workspace = Depends(get_workspace),
 ) -> w.Me:
-    """Check the password and start a new session (a new id at every login); the session
+    """Check the password (failed logins are limited per account and per client address:
+    429 with Retry-After) and start a new session (a new id at every login); the session
     cookie is HttpOnly and SameSite=Lax. Use the returned `csrf_token` in the X-CSRF-Token
     header of every later POST/DELETE."""
     check_origin(request)  # no login CSRF from another site
-    user = ws.authenticate(body.name, body.password)
+    outcome = ws.login(
+        body.name,
+        body.password,
+        address=client_address(request),
+        policy=policy_from(request.app.state.settings.extra),
+    )
+    if outcome.retry_after:
+        raise HTTPException(
+            429,
+            "Too many failed logins; try again later.",
+            headers={"Retry-After": str(outcome.retry_after)},
+        )
+    user = outcome.user
     if user is None or not user.active:
         raise AuthRequired("Wrong user name or password.")
     previous = request.cookies.get(SESSION_COOKIE)

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from sanctionwatch.api.auth import (
     Forbidden,
     check_origin,
+    client_address,
     cookie_secure,
     current_user,
     log_in,
@@ -46,11 +47,6 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return "/"
     return target
-
-
-def client_address(request: Request) -> str:
-    """The client's address, the key of the per-address login counter."""
-    return request.client.host if request.client is not None else "unknown"
 
 
 def _wait(seconds: int) -> str:
