@@ -39,7 +39,7 @@ from tests.screening.cases import CYRILLIC_CASES, KOREAN_CASES, Case, seeded_var
 
 from sanctionwatch.screening.algorithms import get_algorithm
 from sanctionwatch.screening.compare import TokenStats
-from sanctionwatch.screening.service import MatchOptions, Screener
+from sanctionwatch.screening.service import MatchOptions, MatchResult, Screener
 from sanctionwatch.sources import gb_ofsi, un_sc_xml, us_ofac_csv, us_trade_csl
 from sanctionwatch.sources.base import ParsedList, SourceFile
 
@@ -398,7 +398,7 @@ def run_ofac(systems: list[System]) -> None:
         )
 
 
-def top_candidates(screener: Screener, query: object, k: int = 10) -> list[object]:
+def top_candidates(screener: Screener, query: object, k: int = 10) -> list[MatchResult]:
     results = screener.match(query, MatchOptions(limit=k, threshold=0.7, cutoff=0.0))  # type: ignore[arg-type]
     return results
 

@@ -10,6 +10,7 @@ by the caller), changing only formatting an evader or a data-entry clerk would c
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -73,7 +74,8 @@ def seeded_variants(cases: list[Case], seed: int, per_case: int = 3) -> list[Cas
             if len(words) > 2 and rng.random() < 0.5:
                 words = [words[0], "-".join(words[1:])]
             text = f"{words[0]}, {' '.join(words[1:])}" if rng.random() < 0.4 else " ".join(words)
-            text = rng.choice([str.upper, str.lower, str.title, str])(text)
+            casing: list[Callable[[str], str]] = [str.upper, str.lower, str.title, str]
+            text = rng.choice(casing)(text)
             if rng.random() < 0.5:
                 pos = rng.randrange(1, max(2, len(text)))
                 text = text[:pos] + rng.choice(_INVISIBLE) + text[pos:]

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from sanctionwatch.screening.compare import NameParams, TokenStats, compare_names, skeleton
+from sanctionwatch.screening.compare import (
+    NameParams,
+    TokenStats,
+    clear_memos,
+    compare_names,
+    name_score,
+)
 from sanctionwatch.screening.names import analyze_name
-from sanctionwatch.screening.normalize import clean_text
+from sanctionwatch.screening.normalize import clean_text, skeleton
 
 FLAT = TokenStats({}, 0)
 
@@ -117,3 +123,20 @@ def test_scores_rank_without_saturating() -> None:
 def test_skeleton_collapses_transliterations() -> None:
     assert skeleton("anatoljevitj") == skeleton("anatolyevich")
     assert skeleton("plysjevskij") == skeleton("plyshewski")
+
+
+def test_remembered_name_scores_follow_the_rarity_weights() -> None:
+    """A repeated query reuses its name scores, but only under the same `TokenStats`."""
+    params = NameParams()
+    (qn,) = analyze_name("Mohammad Rezaei Tehrani", "Person")
+    (cn,) = analyze_name("Ali Rezaei", "Person")
+    common = TokenStats({"mohammad": 3000, "tehrani": 3000, "rezaei": 3}, 60000)
+    rare = TokenStats({"mohammad": 3, "tehrani": 3, "rezaei": 3000}, 60000)
+    first = name_score(qn, cn, stats=common, params=params)
+    assert name_score(qn, cn, stats=rare, params=params) < first  # not the remembered score
+    assert name_score(qn, cn, stats=common, params=params) == first
+    for stats in (common, rare):
+        remembered = name_score(qn, cn, stats=stats, params=params)
+        clear_memos()
+        assert name_score(qn, cn, stats=stats, params=params) == remembered
+        assert compare_names(qn, cn, stats=stats, params=params).score == remembered
