@@ -33,7 +33,7 @@ from sanctionwatch.errors import (
 )
 from sanctionwatch.ingest.fetch import fetch
 from sanctionwatch.settings import Settings
-from sanctionwatch.sources import registry
+from sanctionwatch.sources import registry, territories
 from sanctionwatch.sources.base import ParsedList, SourceFile
 from sanctionwatch.sources.catalog import load_catalog
 from sanctionwatch.sources.detect import Detected, classify, gunzip
@@ -273,11 +273,9 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     """Fork where we can: workers then start at once with the parent's warm caches."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context()
-    # Country names are matched through a table rigour builds on first use (about 1.5 s
-    # of CPU); built once here, every forked worker shares it instead of rebuilding it.
-    from followthemoney import registry as types
-
-    types.country.clean("Germany")
+    # Country names are matched through a table rigour builds on first use (2-3 CPU-s);
+    # read here from its cache file (`sources.territories`), every forked worker shares it.
+    territories.install()
     return multiprocessing.get_context("fork")
 
 

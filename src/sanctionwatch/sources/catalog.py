@@ -19,6 +19,7 @@ from followthemoney import Dataset, StatementEntity
 from followthemoney.types import registry as types
 
 from sanctionwatch.errors import ConfigError
+from sanctionwatch.sources import territories
 from sanctionwatch.sources.entity import ListStatementEntity
 
 _NOW = re.compile(r"\(?\b(?:now|currently)\s+([^()]+?)\)?\s*$", re.IGNORECASE)
@@ -96,7 +97,10 @@ def _spec_from_yaml(data: Any, source: str) -> ListSpec:
         lookups[str(kind)] = {
             _lookup_key(str(k)): (None if v is None else str(v)) for k, v in table.items()
         }
-    for raw, code in lookups.get("country", {}).items():
+    country_lookups = lookups.get("country", {})
+    if country_lookups:
+        territories.install()  # rigour's name table from the cache, not rebuilt
+    for raw, code in country_lookups.items():
         if code is not None and types.country.clean(code) is None:
             raise ConfigError(f"{source}: country lookup {raw!r} -> {code!r} is not a country")
     return ListSpec(

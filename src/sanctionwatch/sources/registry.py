@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sanctionwatch.errors import InputError, ParseError, UnknownFormatError
+from sanctionwatch.sources import territories
 from sanctionwatch.sources.base import MAX_MEMBER_BYTES, ParsedList, Parser, SourceFile
 from sanctionwatch.sources.detect import Detected, NotAList, classify
 
@@ -75,7 +76,9 @@ def get_delta_parser() -> Callable[[Sequence[SourceFile]], Any]:
 
 def parse_files(format_name: str, files: Sequence[SourceFile]) -> ParsedList:
     """Parse files with the named format's parser."""
-    return get_parser(format_name)(files)
+    parser = get_parser(format_name)
+    territories.install()  # rigour's country-name table from the cache, not rebuilt
+    return parser(files)
 
 
 # ------------------------------------------------------------------------------ folder scanning
