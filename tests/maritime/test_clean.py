@@ -10,8 +10,8 @@ import pyarrow as pa
 import pytest
 
 from sanctionwatch.engine.duckdb_engine import DuckDBEngine
-from sanctionwatch.maritime import sql_clean
-from sanctionwatch.maritime.params import CleanParams
+from sanctionwatch.maritime import sql_clean, sql_events
+from sanctionwatch.maritime.params import CleanParams, LoiteringParams
 from sanctionwatch.maritime.pipeline import DetectInput, detect
 from sanctionwatch.maritime.records import IDENTITY_SCHEMA
 from sanctionwatch.maritime.reference import clean, detect_reference
@@ -152,15 +152,15 @@ def jumpy_tracks(seed: int) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("plan", PLANS)
 @pytest.mark.parametrize("seed", [pytest.param(s, id=f"seed-{s}") for s in range(1, 7)])
 def test_sql_cleaning_equals_reference_on_jumpy_tracks(seed: int, plan: CleanPlan) -> None:
-    """Every kept report, its segment, break code, distance from the previous report and the
-    next report's time, as the reference has them (spikes only matter through these)."""
+    """Every kept report, its segment, break code, distance from the previous report (NULL
+    exactly when there is none: `STEP_KM` relies on it) and the next report's time and
+    break code, as the reference has them (spikes only matter through these)."""
     rows = jumpy_tracks(seed)
     engine = DuckDBEngine(threads=2)
     engine.register("raw_positions", positions_table(rows))
     sql_clean.clean_positions(engine, CleanParams(), plan=plan)
-    got = engine.arrow(  # pdist_km is only read after a previous report (see STEP_KM)
-        "SELECT mmsi, ts, brk, CASE WHEN pts IS NOT NULL THEN pdist_km END AS pdist_km, nts"
-        " FROM positions_seg ORDER BY mmsi, ts"
+    got = engine.arrow(
+        "SELECT mmsi, ts, brk, pdist_km, nts, nbrk FROM positions_seg ORDER BY mmsi, ts"
     ).to_pylist()
     counted = {r["mmsi"]: r["spikes"] for r in engine.arrow(sql_clean.SPIKES_SQL).to_pylist()}
     engine.close()
@@ -170,9 +170,18 @@ def test_sql_cleaning_equals_reference_on_jumpy_tracks(seed: int, plan: CleanPla
     for i, q in enumerate(points):
         after = points[i + 1] if i + 1 < len(points) and points[i + 1].mmsi == q.mmsi else None
         pdist = None if q.pdist_km is None else round(q.pdist_km, 6)
-        expected.append((q.mmsi, q.ts, q.brk, pdist, after.ts if after else None))
+        expected.append(
+            (q.mmsi, q.ts, q.brk, pdist, after.ts if after else None, after and after.brk)
+        )
     assert [
-        (r["mmsi"], r["ts"], r["brk"], r["pdist_km"] and round(r["pdist_km"], 6), r["nts"])
+        (
+            r["mmsi"],
+            r["ts"],
+            r["brk"],
+            None if r["pdist_km"] is None else round(r["pdist_km"], 6),
+            r["nts"],
+            r["nbrk"],
+        )
         for r in got
     ] == expected
     assert {m: counted.get(m, 0) for m in {r["mmsi"] for r in got}} == spikes
@@ -192,3 +201,29 @@ def test_one_engine_cleans_windows_with_different_plans() -> None:
         seen.append(engine.arrow(query).to_pylist())
     engine.close()
     assert seen[0] and all(s == seen[0] for s in seen)
+
+
+@pytest.mark.parametrize("seed", [pytest.param(s, id=f"seed-{s}") for s in (3, 6, 10)])
+def test_hour_buckets_time_and_distance_moved_equal_reference(seed: int) -> None:
+    """The time moved per (segment, hour) is taken from bucket ends (steps telescope), not
+    summed from each report's previous time: it must equal the reference's sum of steps,
+    also in hours split by a break and after spikes and duplicates."""
+    rows = broken_tracks(seed)
+    engine = DuckDBEngine(threads=2)
+    engine.register("raw_positions", positions_table(rows))
+    sql_clean.clean_positions(engine, CleanParams(), plan="dedup")
+    lp = LoiteringParams()
+    engine.create("position_hours", sql_events.position_hours_sql(lp.bucket_s))
+    got = {
+        (r["seg"], r["h"]): (int(r["dt"]), round(r["km"], 6), r["n"])
+        for r in engine.arrow(sql_events.hour_buckets_sql(lp)).to_pylist()
+    }
+    engine.close()
+    points, _ = clean(rows, CleanParams())
+    expected: dict[tuple[int, int], tuple[int, float, int]] = {}
+    for q in points:
+        key = (q.seg, q.ts // lp.bucket_s)
+        dt, km, n = expected.get(key, (0, 0.0, 0))
+        expected[key] = (dt + q.step_s, km + q.step_km, n + 1)
+    assert any(k[0] % SEG_FACTOR > 0 for k in expected)  # the tracks do hold breaks
+    assert got == {k: (dt, round(km, 6), n) for k, (dt, km, n) in expected.items()}

@@ -6,17 +6,20 @@ one row per kept report, built by `clean_positions` in one window pass over the 
 A. `positions_flagged`: the deduplicated reports (conflicting duplicates of one (mmsi, ts):
    the minimum of each field; see `clean_positions` for when that takes a hash aggregate
    and when the window itself proves there is nothing to merge) with, from ONE window
-   (mmsi ORDER BY ts) of lag 1 and lead 1 only, the previous and next reports (`pts`,
-   `pdist_km`; `nts`, `nlat`, `nlon`), their break codes (`brk` for the move from the
-   previous report, `nbrk` for the move to the next: 1 a gap longer than `max_gap_s`, 2 an
-   impossible implied speed, 0 same segment) and `anom`, how the report relates to jumps.
+   (mmsi ORDER BY ts) of lag 1 and lead 1 only, the distance from the previous report
+   (`pdist_km`), the next report (`nts`, `nlat`, `nlon`), the break codes (`brk` for the
+   move from the previous report, `nbrk` for the move to the next: 1 a gap longer than
+   `max_gap_s`, 2 an impossible implied speed, 0 same segment) and `anom`, how the report
+   relates to jumps. The three codes are stored packed in one small column `code` (see
+   `CODE_SQL`): this table is written for every report, and its width is what it costs.
 B. `positions_fixed`: the rare reports next to an impossible move, fixed in a second window
    over them alone. A *candidate* is a report impossible from both neighbours while they
    agree with each other; a *spike* is a candidate whose previous report is not a candidate.
    Spikes are dropped (kept here with `spike` true, so `SPIKES_SQL` counts them per MMSI
    without a count over every report), and the reports around one then see the report
    beyond it.
-C. `positions_seg` = the untouched reports of A plus B, as a view (nothing is copied).
+C. `positions_seg` = the untouched reports of A plus B, as a view (nothing is copied) that
+   decodes `brk` and `nbrk`.
 
 Why this shape: whether a report is a spike, or next to one, depends on reports up to three
 away, but only after an impossible move. Every report that a spike decision needs
@@ -44,18 +47,31 @@ from sanctionwatch.maritime.params import NM_KM, CleanParams
 SEG_FACTOR = 100000
 WINDOW = "PARTITION BY mmsi ORDER BY ts"
 # the move from the previous report of the same segment (0 at a segment's first report)
-STEP_KM = "CASE WHEN brk = 0 AND pts IS NOT NULL THEN pdist_km ELSE 0.0 END"
-STEP_S = "CASE WHEN brk = 0 AND pts IS NOT NULL THEN ts - pts ELSE 0 END"
+# (`pdist_km` is NULL exactly when there is no previous report: the haversine itself is not
+# NULL then, as `least` skips NULLs on both engines). The time moved needs no column: within
+# a segment the steps telescope, so `sql_events` takes it from the times of the first and
+# last reports of a bucket and of the report before it.
+STEP_KM = "CASE WHEN brk = 0 AND pdist_km IS NOT NULL THEN pdist_km ELSE 0.0 END"
 # the columns of `positions_seg`, in order
 # (no `sog`, `cog`: carrying them through the window's sort and into the table cost a sixth
 # of the cleaning; the few rows that report them, gap starts and port calls, look them up
-# with `report_attrs_sql`)
-SEG_COLUMNS = "mmsi, ts, lat, lon, brk, pdist_km, pts, nts, nlat, nlon, nbrk"
+# with `report_attrs_sql`. No time of the previous report: see STEP_KM.)
+SEG_COLUMNS = "mmsi, ts, lat, lon, brk, pdist_km, nts, nlat, nlon, nbrk"
 # spikes (dropped reports) per MMSI, for identity's jump count
 SPIKES_SQL = "SELECT mmsi, count(*) AS spikes FROM positions_fixed WHERE spike GROUP BY mmsi"
 # `anom` codes: how a report relates to impossible moves (fast: from the previous report;
 # nfast: to the next one; a candidate is always both)
 NORMAL, FAST, NFAST, BOTH, CANDIDATE = 0, 1, 2, 3, 7
+# `brk` (0-2), `nbrk` (0-2, NULL stored as 3) and `anom` (0-7) packed into one TINYINT
+# (at most 2 + 9 + 84 = 95): one byte instead of three 4-byte columns with validity masks.
+# `anom` = 0 (the reports `positions_seg` takes from pass A as they are) is `code` < 12.
+CODE_SQL = "CAST(brk + 3 * coalesce(nbrk, 3) + 12 * anom AS TINYINT)"
+BRK_SQL = "CAST(code % 3 AS INTEGER)"
+NBRK_SQL = (
+    "CASE WHEN code % 12 >= 9 THEN CAST(NULL AS INTEGER) ELSE CAST((code % 12) // 3 AS INTEGER) END"
+)
+ANOM_SQL = "CAST(code // 12 AS INTEGER)"
+NORMAL_CODES = 12  # code < 12: anom = NORMAL
 
 
 def knots(dist_km: str, dt: str, params: CleanParams) -> str:
@@ -107,8 +123,8 @@ SELECT count(*) AS n FROM (
 
 def dup_mmsi_sql(table: str) -> str:
     """MMSIs with two reports at one time in a pass over undeduplicated reports: there,
-    duplicates are neighbours in the window's order, so a row's previous one has its time."""
-    return f"SELECT DISTINCT mmsi FROM {table} WHERE pts = ts"
+    duplicates are neighbours in the window's order, so a row's next one has its time."""
+    return f"SELECT DISTINCT mmsi FROM {table} WHERE nts = ts"
 
 
 def _break_sql(t0: str, t1: str, dist_km: str, params: CleanParams) -> str:
@@ -134,7 +150,8 @@ def slow_bound_sql(lat1: str, lon1: str, lat2: str, lon2: str, dt: str, params: 
 
 
 def flagged_sql(params: CleanParams, source: str) -> str:
-    """Pass A: every report of `source` (deduplicated) with neighbours, break codes, `anom`.
+    """Pass A: every report of `source` (deduplicated) with neighbours and `code` (the
+    break codes and `anom`, packed).
 
     Distances are written as in the next report's row (from the earlier report to the later
     one), so `nbrk` here equals the next row's `brk` bit for bit. Each report costs one
@@ -145,7 +162,10 @@ def flagged_sql(params: CleanParams, source: str) -> str:
     skip = haversine_km("plat", "plon", "nlat", "nlon")
     ndist = haversine_km("lat", "lon", "nlat", "nlon")
     return f"""
-SELECT mmsi, ts, lat, lon, pts, pdist_km, nts, nlat, nlon,
+SELECT mmsi, ts, lat, lon, pdist_km, nts, nlat, nlon, {CODE_SQL} AS code
+FROM (
+SELECT mmsi, ts, lat, lon, CASE WHEN pts IS NOT NULL THEN pdist_km END AS pdist_km, nts,
+  nlat, nlon,
   CASE WHEN pts IS NULL THEN 0 WHEN ts - pts > {gap} THEN 1 WHEN fast THEN 2 ELSE 0 END
     AS brk,
   CASE WHEN nts IS NULL THEN NULL WHEN nts - ts > {gap} THEN 1 WHEN nfast THEN 2 ELSE 0 END
@@ -169,7 +189,8 @@ FROM (
       FROM ({source}) d
     ) w
   ) w1
-) w2"""
+) w2
+) w3"""
 
 
 def fixed_sql(params: CleanParams) -> str:
@@ -189,7 +210,6 @@ def fixed_sql(params: CleanParams) -> str:
 SELECT mmsi, ts, lat, lon, spike,
   CASE WHEN prev_spike THEN {_break_sql("p2ts", "ts", d2, params)} ELSE brk END AS brk,
   CASE WHEN prev_spike THEN {d2} ELSE pdist_km END AS pdist_km,
-  CASE WHEN prev_spike THEN p2ts ELSE pts END AS pts,
   CASE WHEN next_spike THEN n2ts ELSE nts END AS nts,
   CASE WHEN next_spike THEN n2lat ELSE nlat END AS nlat,
   CASE WHEN next_spike THEN n2lon ELSE nlon END AS nlon,
@@ -207,7 +227,11 @@ FROM (
       lag(ts, 2) OVER ({WINDOW}) AS p2ts, lag(lat, 2) OVER ({WINDOW}) AS p2lat,
       lag(lon, 2) OVER ({WINDOW}) AS p2lon, lead(nts) OVER ({WINDOW}) AS n2ts,
       lead(nlat) OVER ({WINDOW}) AS n2lat, lead(nlon) OVER ({WINDOW}) AS n2lon
-    FROM positions_flagged WHERE anom > {NORMAL}
+    FROM (
+      SELECT mmsi, ts, lat, lon, pdist_km, nts, nlat, nlon, {BRK_SQL} AS brk,
+        {NBRK_SQL} AS nbrk, {ANOM_SQL} AS anom
+      FROM positions_flagged WHERE code >= {NORMAL_CODES}
+    ) a
   ) w
 ) f"""
 
@@ -215,7 +239,8 @@ FROM (
 def segmented_sql() -> str:
     """`positions_seg`: the reports of pass A that no jump touched, plus pass B's."""
     return f"""
-SELECT {SEG_COLUMNS} FROM positions_flagged WHERE anom = {NORMAL}
+SELECT mmsi, ts, lat, lon, {BRK_SQL} AS brk, pdist_km, nts, nlat, nlon, {NBRK_SQL} AS nbrk
+FROM positions_flagged WHERE code < {NORMAL_CODES}
 UNION ALL
 SELECT {SEG_COLUMNS} FROM positions_fixed WHERE NOT spike"""
 

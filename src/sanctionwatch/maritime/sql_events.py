@@ -25,7 +25,7 @@ from sanctionwatch.maritime.params import (
     PortVisitParams,
 )
 from sanctionwatch.maritime.shore import shore_km_sql
-from sanctionwatch.maritime.sql_clean import SEG_FACTOR, STEP_KM, STEP_S, report_attrs_sql
+from sanctionwatch.maritime.sql_clean import SEG_FACTOR, STEP_KM, report_attrs_sql
 
 KM_PER_DEG = 111.0  # a little under the real 111.19, so bands are never too narrow
 
@@ -225,17 +225,22 @@ WHERE n.port_km IS NULL AND e.median_kn < {_lit(p.max_median_kn)}"""
 
 
 def position_hours_sql(bucket_s: int) -> str:
-    """One row per (MMSI, hour): time span, reports, distance and time moved, position sums,
-    breaks and jumps. The one hash aggregate over every cleaned report that loitering (by
-    segment and hour) and identity (by MMSI: `sql_identity.jumps_sql`) both read."""
+    """One row per (MMSI, hour): time span, reports, distance moved, position sums, breaks
+    and jumps, and `pt1`, the time of the MMSI's last report before the hour (the previous
+    row's `t1`: a window over this small table). The one hash aggregate over every cleaned
+    report that loitering (by segment and hour) and identity (by MMSI:
+    `sql_identity.jumps_sql`) both read."""
     b = _lit(bucket_s)
     return f"""
-SELECT mmsi, CAST(floor(ts / {b}.0) AS BIGINT) AS h, min(ts) AS t0, max(ts) AS t1,
-  count(*) AS n, sum({STEP_KM}) AS km, sum({STEP_S}) AS dt, sum(lat) AS slat,
-  sum(lon) AS slon, sum(CASE WHEN brk > 0 THEN 1 ELSE 0 END) AS n_brk,
-  sum(CASE WHEN brk = 2 THEN 1 ELSE 0 END) AS n_jump,
-  max(CASE WHEN brk = 2 THEN pdist_km END) AS max_jump_km
-FROM positions_seg GROUP BY mmsi, CAST(floor(ts / {b}.0) AS BIGINT)"""
+SELECT *, lag(t1) OVER (PARTITION BY mmsi ORDER BY h) AS pt1
+FROM (
+  SELECT mmsi, CAST(floor(ts / {b}.0) AS BIGINT) AS h, min(ts) AS t0, max(ts) AS t1,
+    count(*) AS n, sum({STEP_KM}) AS km, sum(lat) AS slat, sum(lon) AS slon,
+    sum(CASE WHEN brk > 0 THEN 1 ELSE 0 END) AS n_brk,
+    sum(CASE WHEN brk = 2 THEN 1 ELSE 0 END) AS n_jump,
+    max(CASE WHEN brk = 2 THEN pdist_km END) AS max_jump_km
+  FROM positions_seg GROUP BY mmsi, CAST(floor(ts / {b}.0) AS BIGINT)
+) a"""
 
 
 def hour_buckets_sql(p: LoiteringParams) -> str:
@@ -244,22 +249,30 @@ def hour_buckets_sql(p: LoiteringParams) -> str:
     Segment ids come from the (small) bucket table rather than from every report: an hour
     without a break is one bucket as it is; in the rare hours that hold a break, `sub`
     numbers the breaks (a window over those hours' reports alone), and a running count of
-    the bucket rows that start with a break gives the segment number."""
+    the bucket rows that start with a break gives the segment number.
+
+    The time moved within a segment (`dt`) telescopes: the steps of a bucket's reports add
+    up to its last report's time minus the time of the report before its first one, when
+    that first report continues a segment (an hour without a break, or the part of an hour
+    before its first break: the report before it is `pt1`), and minus its own time when it
+    starts one (or is the MMSI's first report)."""
     b = _lit(p.bucket_s)
     hour = f"CAST(floor(ts / {b}.0) AS BIGINT)"
-    moves = f"SELECT mmsi, ts, lat, lon, brk, {STEP_KM} AS km, {STEP_S} AS dt, {hour} AS h"
+    moves = f"SELECT mmsi, ts, lat, lon, brk, {STEP_KM} AS km, {hour} AS h"
     return f"""
 SELECT mmsi, h, t0, t1, n, km, dt, slat, slon,
   mmsi * {SEG_FACTOR} + CAST(sum(CASE WHEN sub > 0 THEN 1 ELSE 0 END)
     OVER (PARTITION BY mmsi ORDER BY h, sub ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     AS BIGINT) AS seg
 FROM (
-  SELECT mmsi, h, 0 AS sub, t0, t1, n, km, dt, slat, slon FROM position_hours WHERE n_brk = 0
+  SELECT mmsi, h, 0 AS sub, t0, t1, n, km, t1 - coalesce(pt1, t0) AS dt, slat, slon
+  FROM position_hours WHERE n_brk = 0
   UNION ALL
   SELECT mmsi, h, sub, min(ts) AS t0, max(ts) AS t1, count(*) AS n, sum(km) AS km,
-    sum(dt) AS dt, sum(lat) AS slat, sum(lon) AS slon
+    max(ts) - CASE WHEN sub = 0 THEN coalesce(min(pt1), min(ts)) ELSE min(ts) END AS dt,
+    sum(lat) AS slat, sum(lon) AS slon
   FROM (
-    SELECT m.mmsi, m.ts, m.lat, m.lon, m.km, m.dt, m.h,
+    SELECT m.mmsi, m.ts, m.lat, m.lon, m.km, m.h, y.pt1,
       sum(CASE WHEN m.brk > 0 THEN 1 ELSE 0 END) OVER (PARTITION BY m.mmsi, m.h ORDER BY m.ts
         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS sub
     FROM ({moves} FROM positions_seg) m
