@@ -15,6 +15,7 @@ from importlib import resources
 
 from sanctionwatch.documents.model import Mention
 from sanctionwatch.documents.text import Token, is_cyrillic
+from sanctionwatch.documents.titles import GERMAN_TITLE_WORDS
 
 CAP = r"[A-Z][\w&'’\-]*"
 COMPANY_RE = re.compile(
@@ -90,29 +91,6 @@ def korean_mentions(text: str) -> list[Mention]:
     return out
 
 
-TITLE_ENDINGS = (
-    "minister",
-    "ministerin",
-    "präsident",
-    "präsidentin",
-    "kanzler",
-    "kanzlerin",
-    "chef",
-    "chefin",
-    "sprecher",
-    "sprecherin",
-    "sekretär",
-    "botschafter",
-    "general",
-    "direktor",
-    "leiter",
-    "koordinator",
-    "berater",
-    "vorsitzende",
-    "vorsitzender",
-)
-
-
 @lru_cache(maxsize=1)
 def german_vocabulary() -> frozenset[str]:
     """German word forms and lemmas from `spacy-lookups-data` (about 400,000)."""
@@ -129,7 +107,7 @@ def german_person_names(text: str, tokens: Sequence[Token]) -> list[Mention]:
     run: list[Token] = []
 
     def flush() -> None:
-        if run and run[0].text.lower().endswith(TITLE_ENDINGS):
+        if run and run[0].text.lower().endswith(GERMAN_TITLE_WORDS):
             run.pop(0)  # "Premierminister Keir Starmer": the title is not the name
         if 2 <= len(run) <= 3:
             out.append(

@@ -137,36 +137,34 @@ TITLES: dict[str, frozenset[str]] = {
     ),
 }
 # German titles are compounds ("Premierminister", "Militärgeheimdienstchef"): by ending.
-DE_TITLE_ENDINGS = tuple(
-    fold(w)
-    for w in [
-        "präsident",
-        "präsidentin",
-        "minister",
-        "ministerin",
-        "kanzler",
-        "kanzlerin",
-        "chef",
-        "chefin",
-        "sprecher",
-        "sprecherin",
-        "botschafter",
-        "botschafterin",
-        "sekretär",
-        "sekretärin",
-        "direktor",
-        "direktorin",
-        "leiter",
-        "leiterin",
-        "koordinator",
-        "koordinatorin",
-        "vorsitzende",
-        "vorsitzender",
-        "general",
-        "berater",
-        "beraterin",
-    ]
+GERMAN_TITLE_WORDS = (
+    "präsident",
+    "präsidentin",
+    "minister",
+    "ministerin",
+    "kanzler",
+    "kanzlerin",
+    "chef",
+    "chefin",
+    "sprecher",
+    "sprecherin",
+    "botschafter",
+    "botschafterin",
+    "sekretär",
+    "sekretärin",
+    "direktor",
+    "direktorin",
+    "leiter",
+    "leiterin",
+    "koordinator",
+    "koordinatorin",
+    "vorsitzende",
+    "vorsitzender",
+    "general",
+    "berater",
+    "beraterin",
 )
+DE_TITLE_ENDINGS = tuple(fold(w) for w in GERMAN_TITLE_WORDS)
 NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][a-zß-öø-ÿа-яё]+(?:-[A-Za-zß-öø-ÿ][a-zß-öø-ÿ]+)?|[A-Z]\.)"
 NAME_RE = re.compile(rf"{NAME_WORD}(?: {NAME_WORD}){{1,3}}(?![\w\-])")
 COMPLEMENT_MAX = 8  # words between a title and ", NAME"
