@@ -13,7 +13,6 @@ from fastapi.responses import RedirectResponse, Response
 from sanctionwatch.api.errors import NotReadyError
 from sanctionwatch.cases import views
 from sanctionwatch.cases.model import User
-from sanctionwatch.cases.uploads import accept_upload
 from sanctionwatch.web.deps import get_store, get_workspace, page_analyst, page_read
 from sanctionwatch.web.highlight import pieces
 from sanctionwatch.web.pages.common import PAGE_SIZE, blocking
@@ -45,16 +44,8 @@ async def upload(
     file: Annotated[UploadFile | None, File()] = None,
     user: User = Depends(page_analyst),
 ) -> Response:
-    data, filename = await read_upload(request, file)
     # audited, and refused with 415 when it is no document, before waiting for the reader
-    await blocking(
-        accept_upload,
-        get_workspace(request),
-        data=data,
-        filename=filename,
-        actor=user.name,
-        kind="document",
-    )
+    data, filename = await read_upload(request, file, actor=user.name, kind="document")
     holder = request.app.state.readers
     try:
         reader = await blocking(holder.get)

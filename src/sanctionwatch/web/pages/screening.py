@@ -15,9 +15,8 @@ from fastapi.responses import Response
 from sanctionwatch.api.errors import NotReadyError
 from sanctionwatch.cases import views
 from sanctionwatch.cases.model import User
-from sanctionwatch.cases.uploads import accept_upload
 from sanctionwatch.screening.service import MatchOptions, make_query
-from sanctionwatch.web.deps import get_workspace, page_read, require_viewer, screener
+from sanctionwatch.web.deps import page_read, require_viewer, screener
 from sanctionwatch.web.pages.common import blocking, optional
 from sanctionwatch.web.pages.uploads import read_upload
 from sanctionwatch.web.templating import render
@@ -86,15 +85,7 @@ async def screen_file(
     file: Annotated[UploadFile | None, File()] = None,
     user: User = Depends(require_viewer),
 ) -> Response:
-    data, filename = await read_upload(request, file)
-    await blocking(
-        accept_upload,
-        get_workspace(request),
-        data=data,
-        filename=filename,
-        actor=user.name,
-        kind="screening_table",
-    )
+    data, filename = await read_upload(request, file, actor=user.name, kind="screening_table")
     try:
         found = screener(request)
     except NotReadyError as exc:

@@ -1,11 +1,15 @@
-"""Reading an uploaded file with the size limit applied while reading, not after."""
+"""Reading an uploaded file with the size limit applied while reading, not after, and
+recording it in the audit log (refused for its content: 415, also recorded)."""
 
 from __future__ import annotations
 
 from fastapi import Request, UploadFile
 
+from sanctionwatch.cases.uploads import accept_upload
 from sanctionwatch.cases.views import UploadTooLarge
 from sanctionwatch.errors import ConfigError, InputError
+from sanctionwatch.web.deps import get_workspace
+from sanctionwatch.web.pages.common import blocking
 
 UPLOAD_MAX_KEY = "upload_max_bytes"
 DEFAULT_UPLOAD_MAX = 10 * 1024 * 1024
@@ -20,8 +24,11 @@ def upload_limit(request: Request) -> int:
         raise ConfigError(f"setting {UPLOAD_MAX_KEY!r} must be a number, got {raw!r}") from exc
 
 
-async def read_upload(request: Request, upload: UploadFile | None) -> tuple[bytes, str]:
-    """(bytes, file name) of a form's file field; `UploadTooLarge` past the limit."""
+async def read_upload(
+    request: Request, upload: UploadFile | None, *, actor: str, kind: str
+) -> tuple[bytes, str]:
+    """(bytes, file name) of a form's file field, audited as an upload of `kind` by `actor`;
+    `UploadTooLarge` past the limit (before all its bytes are read, so not audited)."""
     if upload is None or not upload.filename:
         raise InputError("choose a file to upload")
     limit = upload_limit(request)
@@ -32,4 +39,13 @@ async def read_upload(request: Request, upload: UploadFile | None) -> tuple[byte
         if size > limit:
             raise UploadTooLarge(f"{upload.filename}: larger than the limit of {limit} bytes")
         parts.append(chunk)
-    return b"".join(parts), upload.filename
+    data = b"".join(parts)
+    await blocking(
+        accept_upload,
+        get_workspace(request),
+        data=data,
+        filename=upload.filename,
+        actor=actor,
+        kind=kind,
+    )
+    return data, upload.filename
