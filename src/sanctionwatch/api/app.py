@@ -69,6 +69,8 @@ log = logging.getLogger(__name__)
 REFRESH_SECONDS_KEY = "api_refresh_seconds"
 DEFAULT_REFRESH_SECONDS = 60.0
 SESSION_HOURS_KEY = "session_hours"
+HEAP_RESETTLE_MINUTES_KEY = "heap_resettle_minutes"
+DEFAULT_HEAP_RESETTLE_MINUTES = 60.0
 DEFAULT_SESSION_HOURS = 12.0
 YENTE_ROUTERS = (match, search, entities, reconcile, system)
 WORKSPACE_ROUTERS = (ws_alerts, ws_cases, ws_documents, ws_events, ws_screen, ws_views, ws_users)
@@ -103,16 +105,35 @@ def default_screener_factory(settings: Settings) -> ScreenerFactory:
         # the feature cache is idempotent, so a query racing the warm-up is still correct.
         # Then take the warm index out of the garbage collector's way (`heap`).
         threading.Thread(
-            target=_warm_and_settle, args=(screener.warm,), name="screener-warm", daemon=True
+            target=_warm_and_settle,
+            args=(screener.warm, resettle_seconds(settings)),
+            name="screener-warm",
+            daemon=True,
         ).start()
         return screener
 
     return build
 
 
-def _warm_and_settle(warm: Callable[[], None]) -> None:
+def _warm_and_settle(warm: Callable[[], None], resettle: float | None) -> None:
     warm()
     heap.settle()
+    heap.install_young_freezer(resettle)
+
+
+def resettle_seconds(settings: Settings) -> float | None:
+    """How often a server process collects the garbage its young-generation freezing kept
+    (see `heap`); 0 turns the timer off (then only index builds do)."""
+    raw = settings.extra.get(HEAP_RESETTLE_MINUTES_KEY, DEFAULT_HEAP_RESETTLE_MINUTES)
+    try:
+        minutes = float(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"setting {HEAP_RESETTLE_MINUTES_KEY!r} must be a number, got {raw!r}"
+        ) from exc
+    if minutes < 0:
+        raise ConfigError(f"setting {HEAP_RESETTLE_MINUTES_KEY!r} must be 0 or more, got {raw!r}")
+    return 60.0 * minutes or None
 
 
 def open_default_store(settings: Settings) -> Store:

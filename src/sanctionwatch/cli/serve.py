@@ -5,16 +5,19 @@ process per available core by default. Workers share nothing but the store (and 
 workspace in it) and the persisted screening index: each builds its app with the factory,
 loads the index from disk and keeps it fresh on its own. uvicorn picks uvloop and httptools
 when they are installed (they are dependencies); the access log costs a few percent of CPU
-under load, so it can be turned off.
+under load, so it can be turned off. On Linux each worker listens on its own socket so the
+kernel spreads connections evenly (`cli.workers`).
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import typer
 
 from sanctionwatch.cli.common import handle_errors, settings
+from sanctionwatch.errors import InputError
 
 
 def default_workers() -> int:
@@ -43,13 +46,27 @@ def register(app: typer.Typer) -> None:
         """Serve the web UI, /api/* and yente's /match, /search, /entities... on HOST:PORT."""
         import uvicorn
 
+        from sanctionwatch.cli import workers as worker_processes
+
         settings()  # fail early, with a clear message, on a broken settings file
-        uvicorn.run(
-            "sanctionwatch.web.asgi:make_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers or default_workers(),
-            access_log=access_log,
-            log_level=log_level,
-        )
+        count = workers or default_workers()
+        config: dict[str, Any] = {
+            "app": "sanctionwatch.web.asgi:make_app",
+            "factory": True,
+            "host": host,
+            "port": port,
+            "access_log": access_log,
+            "log_level": log_level,
+        }
+        if count == 1 or not worker_processes.reuse_port_supported():
+            uvicorn.run(**config, workers=count)
+            return
+        uvicorn.Config(**config)  # sets up uvicorn's logging in this process too
+        try:
+            worker_processes.check_port(host, port)
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port}: {exc}") from exc
+        spec = worker_processes.WorkerSpec(config)
+        code = worker_processes.Supervisor(spec, count).run()
+        if code:
+            raise typer.Exit(code)

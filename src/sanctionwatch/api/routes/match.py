@@ -133,7 +133,15 @@ async def match(
         except InputError as exc:
             raise ApiError(400, f"Cannot parse example entity {key!r}: {exc}") from exc
         parsed.append((key, example.id, query))
-    responses = await run_in_threadpool(score_queries, screener, parsed, options)
+    # One query (a few ms of CPU) is scored right here, on the event loop: requests then
+    # finish in the order they came. In the thread pool, every waiting request's thread
+    # fought for the GIL at once with the loop that reads and answers the others, and under
+    # load some waited 5-10x the median (`benchmarks/api_load.py`). Batches, which can take
+    # much longer, still go to the pool so the loop keeps answering meanwhile.
+    if len(parsed) == 1:
+        responses = score_queries(screener, parsed, options)
+    else:
+        responses = await run_in_threadpool(score_queries, screener, parsed, options)
     content = orjson.dumps({"responses": responses, "limit": limit})
     headers = {"x-batch-size": str(len(responses))}
     return Response(content, media_type="application/json", headers=headers)
