@@ -5,12 +5,13 @@ with an API key to its workspace, starts `sanctionwatch serve` on it (the comman
 with its default of one worker per core unless `--workers`), and drives it with a cheap raw
 HTTP/1.1 keep-alive client in processes (`load_client.py`) for a fixed time. Most clients
 post varied `/match` queries (`load_queries.py`: listed names misspelled, reordered, in other
-scripts, and negatives; 30,000 distinct by default, more than a run sends, so that repeated
-names do not flatter the screener's memo), a few load the dashboard (`/`, or
-`/api/dashboard` when the HTML pages are missing). It prints p50/p99 latency, requests per
-second, errors, and the CPU used by the server and by the client itself (cores, and ms per
-request). The measured phases start once the server's background index warm-up is over (its
-CPU use drops), so they see the steady server every later request sees.
+scripts, and negatives; 150,000 distinct by default, more than a 60 s run sends, each client
+on its own slice, and the warm-up on 20,000 others, so that no query is sent twice and the
+screener's caches see never-seen queries, as a screening service mostly does), a few load
+the dashboard (`/`, or `/api/dashboard` when the HTML pages are missing). It prints p50/p99
+latency, requests per second, errors, and the CPU used by the server and by the client itself
+(cores, and ms per request). The measured phases start once the server's background index
+warm-up is over (its CPU use drops), so they see the steady server every later request sees.
 
 Baselines in the same run: `GET /healthz` under the same concurrency (the HTTP stack's floor)
 and `Screener.match` called in-process without HTTP on the same queries (the scoring cost
@@ -210,6 +211,19 @@ def cpu_line(result: LoadResult, server_cpu: float | None, requests: int) -> str
     return f"server CPU {cores:.2f} cores ({per:.2f} ms per request); {client}"
 
 
+def match_requests(queries: list[dict[str, Any]]) -> tuple[bytes, ...]:
+    """One pre-encoded `POST /match/default` per query."""
+    return tuple(
+        encode_request(
+            "POST",
+            "/match/default",
+            host=HOST,
+            body=json.dumps({"queries": {"q": q}}, ensure_ascii=False).encode(),
+        )
+        for q in queries
+    )
+
+
 def in_process_baseline(queries: list[dict[str, Any]], duration: float, home: str) -> Tally:
     """`Screener.match` without HTTP, one thread, warm like the server: the scoring cost."""
     from sanctionwatch.screening.loader import load_screener
@@ -248,6 +262,9 @@ def drive(
     return result, server
 
 
+WARMUP_QUERIES = 20000  # the warm-up's own queries: the measured run sends none of them
+
+
 def main() -> None:
     from sanctionwatch.cli.serve import default_workers
 
@@ -262,9 +279,9 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load not counted")
     parser.add_argument("--baseline-duration", type=float, default=10.0)
-    # More distinct queries than a 60 s run sends, so that the screener's per-name memo
-    # (repeated names skip alignment) does not flatter the result; `--queries 1000` shows it.
-    parser.add_argument("--queries", type=int, default=30000)
+    # More distinct queries than a 60 s run sends, so that the screener's memo and caches
+    # (repeated names skip alignment) do not flatter the result; `--queries 1000` shows it.
+    parser.add_argument("--queries", type=int, default=150000)
     args = parser.parse_args()
     dash_clients = args.clients // 10 if args.dashboard_clients is None else args.dashboard_clients
     match_clients = max(1, args.clients - dash_clients)
@@ -272,10 +289,14 @@ def main() -> None:
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     with tempfile.TemporaryDirectory() as home:
         entities = import_lists(home)
-        queries, kinds = make_queries(entities, args.queries, seed=SEED)
+        queries, kinds = make_queries(entities, args.queries + WARMUP_QUERIES, seed=SEED)
+        warmup_queries, queries = queries[args.queries :], queries[: args.queries]
         key, key_note = api_key(home)
         print(f"seed={SEED} entities={len(entities)} (UN 2026-02-27, SQLite store)")
-        print(f"distinct queries={len(queries)}: {dict(sorted(kinds.items()))}")
+        print(
+            f"distinct queries={len(queries)} (+{len(warmup_queries)} for the warm-up): "
+            f"{dict(sorted(kinds.items()))}"
+        )
         port = free_port()
         cmd = server_command(args, port)
         shown = ["python", *cmd[1:]] if args.factory else ["sanctionwatch", *cmd[1:]]
@@ -290,16 +311,7 @@ def main() -> None:
             wait_ready(url, child)
             print(f"server ready after {time.monotonic() - t0:.1f}s", end="")
             print(f"; idle (index warm-up done) {wait_idle(child.pid):.1f}s later")
-            bodies = tuple(
-                encode_request(
-                    "POST",
-                    "/match/default",
-                    host=HOST,
-                    body=json.dumps({"queries": {"q": q}}, ensure_ascii=False).encode(),
-                )
-                for q in queries
-            )
-            match = Endpoint("POST /match/default", bodies, match_clients)
+            match = Endpoint("POST /match/default", match_requests(queries), match_clients)
             dash, dash_note = (None, "not loaded (--dashboard-clients 0)")
             if dash_clients:
                 dash, dash_note = dashboard_endpoint(url, key, dash_clients)
@@ -311,7 +323,8 @@ def main() -> None:
             )
             endpoints = [match] + ([dash] if dash else [])
             if args.warmup > 0:
-                drive(port, endpoints, args, args.warmup, None)
+                warm = Endpoint(match.name, match_requests(warmup_queries), match_clients)
+                drive(port, [warm, *endpoints[1:]], args, args.warmup, None)
             ping = (encode_request("GET", "/healthz", host=HOST),)
             health = Endpoint("GET /healthz", ping, args.clients)
             base_http, base_cpu = drive(port, [health], args, args.baseline_duration, child.pid)

@@ -187,7 +187,8 @@ async def _run_process(
                 host,
                 port,
                 endpoint,
-                start_at=offset * 7919,  # clients start at different queries
+                # each client its own slice of the queries: none sends another's
+                start_at=offset * len(endpoint.requests) // endpoint.clients,
                 stop=stop,
                 think=think,
                 seed=seed + offset,

@@ -129,8 +129,22 @@ def script_queries(seed: int) -> list[dict[str, Any]]:
 
 
 def negative_queries(rng: random.Random, count: int) -> list[dict[str, Any]]:
+    """`count` people on no list: the fixture's rows, then (for long runs, which need more
+    distinct names than it has) new people made of one row's first names, another row's
+    surname and a third row's birth date, with the first row's nationality."""
     with NEGATIVES_CSV.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    people = rng.sample(rows, min(count, len(rows)))
+    while len(people) < count:
+        first, other, born = rng.choice(rows), rng.choice(rows), rng.choice(rows)
+        given = " ".join(n for n in (first["first_name"], first["middle_name"]) if n)
+        people.append(
+            {
+                "full_name": f"{given} {other['last_name']}",
+                "date_of_birth": born["date_of_birth"],
+                "nationality": first["nationality"],
+            }
+        )
     return [
         {
             "schema": "Person",
@@ -140,7 +154,7 @@ def negative_queries(rng: random.Random, count: int) -> list[dict[str, Any]]:
                 "nationality": [r["nationality"]],
             },
         }
-        for r in rng.sample(rows, count)
+        for r in people
     ]
 
 
@@ -168,7 +182,8 @@ def make_queries(
     want_listed = int(count * SHARES["listed"])
     while sum(n for k, n in kinds.items() if k.startswith("listed")) < want_listed:
         add(*listed_query(rng.choice(listed), rng))
-    for query in negative_queries(rng, count - len(out)):
-        add("negatives", query)
+    while len(out) < count:  # a made-up person may repeat one: draw again
+        for query in negative_queries(rng, count - len(out)):
+            add("negatives", query)
     rng.shuffle(out)
     return out, kinds
