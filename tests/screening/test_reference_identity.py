@@ -34,6 +34,7 @@ NAME_BENCH = LISTS / "eval" / "nomenklatura_name_bench" / "cases.csv"
 OPTIONS = {
     "default": MatchOptions(),
     "wide": MatchOptions(limit=20, threshold=0.7, cutoff=0.0),
+    "load": MatchOptions(cutoff=0.7),  # the load test's: most skipped by the evidence bound
     "filtered": MatchOptions(
         limit=10, datasets=frozenset({"us_ofac_sdn"}), exclude_schema=frozenset({"Vessel"})
     ),

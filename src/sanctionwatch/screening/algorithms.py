@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -21,10 +22,12 @@ from sanctionwatch.screening.compare import (
     TokenStats,
     compare_names,
     name_score,
+    prime,
 )
 from sanctionwatch.screening.features import (
     DATE_VALUES,
     Features,
+    IdentifierResult,
     Qualifier,
     compare_countries,
     compare_dates,
@@ -73,6 +76,12 @@ class Algorithm(Protocol):
 
     def score(self, query: Features, candidate: Features, stats: TokenStats) -> float:
         """`compare(...).score` without the explanation, to rank candidates cheaply."""
+        ...
+
+    def score_many(
+        self, query: Features, candidates: Sequence[Features], stats: TokenStats, floor: float
+    ) -> list[float | None]:
+        """`score(...)` of each candidate, or None where it provably cannot exceed `floor`."""
         ...
 
 
@@ -171,20 +180,42 @@ class SwV1:
 
     def score(self, query: Features, candidate: Features, stats: TokenStats) -> float:
         """`compare(...).score` by the same arithmetic in the same order, without explanations."""
-        name = self.best_name_score(query, candidate, stats)
+        evidence = _other_evidence(query, candidate)
+        return self._total(self.best_name_score(query, candidate, stats), evidence)
+
+    def score_many(
+        self, query: Features, candidates: Sequence[Features], stats: TokenStats, floor: float
+    ) -> list[float | None]:
+        """`score(...)` of each candidate, or None where even an equal name could not lift it
+        above `floor`; the query's name comparisons with all candidates are prepared at once.
+
+        Every step of `_total` rises (or stays) with the name score, so the total of a perfect
+        name (1.0) bounds the real one, float for float: a candidate whose birth date is far
+        from the query's cannot pass the load test's cutoff of 0.7, and is not aligned at all.
+        """
+        evidence = [_other_evidence(query, candidate) for candidate in candidates]
+        bounded = [self._total(1.0, found) > floor for found in evidence]
+        kept = [c for c, ok in zip(candidates, bounded, strict=True) if ok]
+        for qn in query.names:
+            listed = [cn for c in kept for cn in (*c.names, *c.weak_names) if _may_align(qn, cn)]
+            if listed:
+                prime(qn, listed, params=self.params.names)
+        return [
+            self._total(self.best_name_score(query, candidate, stats), found) if ok else None
+            for candidate, found, ok in zip(candidates, evidence, bounded, strict=True)
+        ]
+
+    def _total(self, name: float, evidence: _Evidence) -> float:
+        """The score from the name score and the other evidence (as `compare` adds them)."""
+        ids, qualifiers = evidence
         base = self.params.name_weight * name
-        ids = compare_identifiers(query.identifiers, candidate.identifiers)
         if ids is not None:
             if ids.score > 0:
                 base = max(base, ids.score) + self.params.id_bonus_with_name * name
             else:
                 base += ids.conflict
         if base > 0:
-            for value in (
-                date_value(query.birth_dates, candidate.birth_dates),
-                country_value(query.countries, candidate.countries),
-                gender_value(query.genders, candidate.genders),
-            ):
+            for value in qualifiers:
                 if value is not None:
                     base += value
         return round(min(1.0, max(0.0, base)), 4)
@@ -225,6 +256,19 @@ class SwV1:
                 explanations[qual.name] = {"score": qual.value, "detail": qual.detail}
         score = round(min(1.0, max(0.0, base)), 4)
         return Outcome(score=score, explanations=explanations, features=features)
+
+
+# an identifier comparison, then the birth date, country and gender values (None: absent)
+_Evidence = tuple[IdentifierResult | None, tuple[float | None, float | None, float | None]]
+
+
+def _other_evidence(query: Features, candidate: Features) -> _Evidence:
+    """What `score` adds to the name score, in the order it adds it."""
+    return compare_identifiers(query.identifiers, candidate.identifiers), (
+        date_value(query.birth_dates, candidate.birth_dates),
+        country_value(query.countries, candidate.countries),
+        gender_value(query.genders, candidate.genders),
+    )
 
 
 def _may_align(qn: Name, cn: Name) -> bool:

@@ -302,12 +302,17 @@ class ScreeningIndex:
             identifiers={"idNumber": frozenset({ident})} if len(ident) >= 4 else {},
         )
         algo = get_algorithm(BEST)
+        items = [
+            item
+            for item in self.candidates(query, budget=200)
+            if schema is None or item.proxy.schema.is_a(schema)
+        ]
+        # scores below 0.5 are dropped: the float just under it is the floor
+        floor = math.nextafter(0.5, -math.inf)
+        found = algo.score_many(query, [item.prepared for item in items], self.stats, floor)
         scored: list[tuple[float, IndexedEntity]] = []
-        for item in self.candidates(query, budget=200):
-            if schema is not None and not item.proxy.schema.is_a(schema):
-                continue
-            score = algo.score(query, item.prepared, self.stats)
-            if score >= 0.5:
+        for item, score in zip(items, found, strict=True):
+            if score is not None and score >= 0.5:
                 scored.append((score, item))
         scored.sort(key=lambda si: -si[0])
         return [item for _, item in scored]

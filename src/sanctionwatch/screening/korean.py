@@ -130,17 +130,21 @@ def parse_word(word: str, system: str) -> tuple[tuple[Syllable, ...], ...]:
     if not word or len(word) > 4 * _MAX_SYLLABLE:
         return ()
     results: list[tuple[Syllable, ...]] = []
+    dead: set[int] = set()  # positions whose rest cannot be spelled (English names: most)
 
     def walk(start: int, acc: tuple[Syllable, ...]) -> None:
-        if len(results) >= _MAX_SEGMENTATIONS:
+        if len(results) >= _MAX_SEGMENTATIONS or start in dead:
             return
         if start == len(word):
             results.append(acc)
             return
+        found = len(results)
         for end in range(min(len(word), start + _MAX_SYLLABLE), start, -1):
             syllable = parse_syllable(word[start:end], system)
             if syllable:
                 walk(end, (*acc, syllable))
+        if len(results) == found:
+            dead.add(start)  # searched to the end (no limit reached) and nothing found
 
     walk(0, ())
     return tuple(results)
@@ -201,7 +205,7 @@ class KoreanName:
 def _bigram_keys(seqs: list[tuple[Syllable, ...]]) -> frozenset[str]:
     keys: set[str] = set()
     for seq in seqs:
-        coarse = [{_coarse(t) for t in syllable} for syllable in seq]
+        coarse = [_coarse_classes(syllable) for syllable in seq]
         for first, second in pairwise(coarse):
             keys.update(f"ko:{a}{b}" for a in first for b in second)
         if len(seq) == 1:
@@ -216,6 +220,13 @@ _FINAL_CLASS = "-KKKNNNTLLLLLLLLMPPTTGTTKTPT"
 
 def _coarse(triple: Triple) -> str:
     return _INITIAL_CLASS[triple[0]] + _FINAL_CLASS[triple[2]]
+
+
+@lru_cache(maxsize=100_000)
+def _coarse_classes(syllable: Syllable) -> frozenset[str]:
+    """The coarse classes of a syllable's triples (a romanised syllable has dozens of them;
+    the same syllable objects come back from `parse_syllable`'s cache)."""
+    return frozenset(_coarse(t) for t in syllable)
 
 
 def name_syllables(words: list[str]) -> KoreanName | None:

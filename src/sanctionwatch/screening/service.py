@@ -23,6 +23,7 @@ from sanctionwatch.screening.algorithms import (
     AlgorithmInfo,
     get_algorithm,
 )
+from sanctionwatch.screening.compare import warm_names
 from sanctionwatch.screening.index import IndexedEntity, ScreeningIndex, load_or_build
 from sanctionwatch.screening.query import make_query as _make_query
 
@@ -137,13 +138,15 @@ class Screener:
         return len(self._index.entities)
 
     def warm(self) -> None:
-        """Compute every listed entity's matching features now.
+        """Compute every listed entity's matching features, and what comparing their names
+        needs, now.
 
         A loaded index starts in about a second and computes features on first use; a
         long-running server can call this in the background so that no query pays for it.
         """
         for item in self._index.entities:
-            item.prepared  # noqa: B018  (the property computes and caches)
+            prepared = item.prepared
+            warm_names((*prepared.names, *prepared.weak_names))
         # Country names are looked up in a table built on first use (about a second): build
         # it now rather than in the first query that names a nationality.
         registry.country.clean("Korea, Democratic People's Republic of")
@@ -158,8 +161,9 @@ class Screener:
     def match(self, query: EntityProxy, options: MatchOptions) -> list[MatchResult]:
         """Score candidates for `query`; results above the cutoff, best first, at most `limit`.
 
-        Candidates are ranked by score alone first; only the `limit` kept are compared again
-        with explanations (the same arithmetic, so the same scores).
+        Candidates are ranked by score alone first (those whose other evidence keeps them at
+        or below the cutoff even with an equal name are not aligned at all); only the `limit`
+        kept are compared again with explanations (the same arithmetic, so the same scores).
         """
         if options.limit < 1:
             raise InputError("limit must be at least 1")
@@ -176,17 +180,19 @@ class Screener:
             or options.changed_since is not None
         )
         can_match: dict[str, bool] = {}
-        ranked: list[tuple[float, str, IndexedEntity]] = []
+        items: list[IndexedEntity] = []
         for item in self._index.candidates(prepared, budget=candidate_budget(options.limit)):
             matchable = can_match.get(item.schema)
             if matchable is None:
                 schema = model.get(item.schema)
                 matchable = schema is not None and query.schema.can_match(schema)
                 can_match[item.schema] = matchable
-            if not matchable or (filtered and not self._allowed(item, options)):
-                continue
-            score = algo.score(prepared, item.prepared, stats)
-            if score > cutoff:
+            if matchable and not (filtered and not self._allowed(item, options)):
+                items.append(item)
+        scores = algo.score_many(prepared, [item.prepared for item in items], stats, cutoff)
+        ranked: list[tuple[float, str, IndexedEntity]] = []
+        for item, score in zip(items, scores, strict=True):
+            if score is not None and score > cutoff:
                 ranked.append((-score, item.id, item))
         ranked.sort(key=lambda r: (r[0], r[1]))
         scored: list[MatchResult] = []
