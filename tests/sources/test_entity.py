@@ -38,6 +38,16 @@ CASES: list[tuple[str, str, list[Add]]] = [
     ("cleaned-empty", "Person", [("alias", "", {"cleaned": True})]),
     ("identifier-format", "Vessel", [("imoNumber", "IMO 9176187", {}), ("imoNumber", "x", {})]),
     ("phone", "Company", [("phone", "+44 20 7946 0958", {}), ("phone", "12", {})]),
+    (
+        "phone-unknown-country-code",
+        "Company",
+        [("phone", "+0 20 7946 0958", {}), ("phone", "+999 123 4567", {})],
+    ),
+    (
+        "text-size-limit",
+        "Person",
+        [("notes", c * (20 << 20), {"cleaned": True}) for c in "xy"] + [("notes", "z", {})],
+    ),
     ("url-email", "Company", [("website", "example.org", {}), ("email", "A@Example.org", {})]),
     ("format-hint", "Company", [("phone", "020 7946 0958", {"format": "gb"})]),
     (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from followthemoney import Dataset, StatementEntity
+from followthemoney import Dataset, EntityProxy, StatementEntity
 
 from sanctionwatch.errors import StoreError
 from sanctionwatch.store.engine import normalise_url
@@ -70,6 +70,23 @@ def test_entity_rows_statement_entity_keeps_lang_and_original() -> None:
     ]
 
 
+def test_entity_rows_statement_entity_match_statement_key() -> None:
+    """Every kind of statement: language or not, an original that differs, equals the
+    value (stored as none) or is absent; a reference property."""
+    entity = StatementEntity(Dataset({"name": "t"}), {"schema": "Person", "id": "p1"})
+    entity.add("name", "Иван Петров", lang="rus", original_value="ИВАН ПЕТРОВ")
+    entity.add("name", "Ivan Petrov", original_value="Ivan Petrov")
+    entity.add("alias", "I. Petrov", lang="eng")
+    entity.add("birthDate", "1970")
+    entity.add("addressEntity", "addr-1")
+    rows = entity_rows(entity)
+    assert len(rows) == 6
+    for row in rows:
+        assert row[0] == statement_key(*row[1:7])
+        assert row[6] != row[4]  # an original equal to the value is not kept
+        assert row[7] is (row[3] == "addressEntity")
+
+
 def test_unique_rows_deduplicates_by_key() -> None:
     person = make("Person", "p1", name="A")
     assert len(unique_rows([person, person])) == 2  # base row + name, once each
@@ -100,7 +117,9 @@ def test_unique_rows_deduplicates_by_key() -> None:
         ),
     ],
 )
-def test_validate_entities(entities: list, error: str | None, warning: str | None) -> None:
+def test_validate_entities(
+    entities: list[EntityProxy], error: str | None, warning: str | None
+) -> None:
     errors, warnings = validate_entities(entities)
     assert (error is None) == (not errors), errors
     if error is not None:
@@ -137,7 +156,7 @@ def test_reference_rows_are_flagged_for_the_reference_index() -> None:
     assert flags == {"id": False, "entity": True, "program": False}
 
 
-def _version_entities() -> list:
+def _version_entities() -> list[EntityProxy]:
     statement = StatementEntity(Dataset({"name": "t"}), {"schema": "Person", "id": "p0"})
     statement.add("name", "Иван", lang="rus", original_value="ИВАН")
     return [
@@ -164,7 +183,7 @@ def test_sorted_rows_are_the_unique_rows_in_entity_id_key_order() -> None:
     ],
 )
 def test_prepare_version_checks_counts_and_builds_rows(
-    entities: list, errors: int, warnings: int
+    entities: list[EntityProxy], errors: int, warnings: int
 ) -> None:
     parser_issue = {"file": "f", "location": "", "field": "x", "value": "", "message": "m"}
     prepared = prepare_version(

