@@ -1,6 +1,7 @@
-"""The encounter pair join probes 6 cells (own row of cells and the one on the point's side)
-when a pair's latitude difference cannot reach half a cell, 9 otherwise: either way it must
-find exactly the pairs of a brute-force search over every two grid points at one time."""
+"""The encounter pair join probes each pair of neighbouring cells from one side only (own
+cell, the next east, the row above), and only from the upper half of a cell when a pair's
+latitude difference cannot reach half a cell: either way it must find exactly the pairs of
+a brute-force search over every two grid points at one time, once each, in MMSI order."""
 
 from __future__ import annotations
 
@@ -52,7 +53,9 @@ def grid_points(seed: int, base_lat: float, p: EncounterParams) -> pa.Table:
 def brute_force(p: EncounterParams) -> str:
     dist = haversine_km("a.lat", "a.lon", "b.lat", "b.lon")
     return f"""
-SELECT a.mmsi AS mmsi1, b.mmsi AS mmsi2, a.t FROM grid a JOIN grid b ON a.t = b.t
+SELECT a.mmsi AS mmsi1, b.mmsi AS mmsi2, a.t, a.seg AS seg1, b.seg AS seg2, a.lat AS lat1,
+  a.lon AS lon1, b.lat AS lat2, b.lon AS lon2, {dist} AS dist_km
+FROM grid a JOIN grid b ON a.t = b.t
 WHERE a.mmsi < b.mmsi AND abs(a.clat - b.clat) <= 1 AND abs(a.clon - b.clon) <= 1
   AND {dist} <= {p.max_dist_km}"""
 
@@ -61,15 +64,18 @@ WHERE a.mmsi < b.mmsi AND abs(a.clat - b.clat) <= 1 AND abs(a.clon - b.clon) <= 
 @pytest.mark.parametrize(
     "params",
     [
-        pytest.param(EncounterParams(), id="six-cells"),
-        pytest.param(EncounterParams(max_dist_km=0.6), id="nine-cells-wide-distance"),
+        pytest.param(EncounterParams(), id="upper-half-probes-above"),
+        pytest.param(EncounterParams(max_dist_km=0.6), id="wide-distance-all-probe-above"),
     ],
 )
 def test_pair_join_finds_the_brute_force_pairs(base_lat: float, params: EncounterParams) -> None:
     engine = DuckDBEngine(threads=2)
     engine.register("grid", grid_points(int(base_lat * 10) + 7, base_lat, params))
     engine.create("pair_points", sql_events.pair_points_sql(params))
-    got = engine.arrow("SELECT mmsi1, mmsi2, t FROM pair_points ORDER BY ALL").to_pylist()
+    got = engine.arrow(
+        "SELECT mmsi1, mmsi2, t, seg1, seg2, lat1, lon1, lat2, lon2, dist_km"
+        " FROM pair_points ORDER BY ALL"
+    ).to_pylist()
     expected = engine.arrow(f"SELECT * FROM ({brute_force(params)}) x ORDER BY ALL").to_pylist()
     engine.close()
     assert len(expected) > 100  # the case holds many pairs, many across cell borders

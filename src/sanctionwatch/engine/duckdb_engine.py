@@ -44,8 +44,10 @@ class DuckDBEngine:
         return result
 
     def count(self, name: str) -> int:
-        row = self.con.execute(f"SELECT count(*) FROM {name}").fetchone()
-        return int(row[0]) if row else 0
+        # fetchall, not fetchone: a result left unfinished blocks the connection's next
+        # `sql()` call (duckdb 2.0 raises "connection has an unfinished result")
+        found = self.con.execute(f"SELECT count(*) FROM {name}").fetchall()
+        return int(found[0][0]) if found else 0
 
     def close(self) -> None:
         self.con.close()

@@ -62,6 +62,8 @@ def rows_to_events(
 ) -> list[Event]:
     """Events of one type from rows with mmsi1, mmsi2, start_t, end_t, lat, lon, ..."""
     events = []
+    # the hash serialises every parameter: once per call, not once per event
+    definition, params_hash = params.definition, params.params_hash
     for r in rows:
         mmsis = tuple(int(m) for m in (r["mmsi1"], r.get("mmsi2")) if m is not None)
         details = {k: _num(v) for k, v in r.items() if k not in BASE_COLUMNS and k != "seg"}
@@ -76,8 +78,8 @@ def rows_to_events(
                 end=None if end is None else int(end),
                 lat=_num(r.get("lat")),
                 lon=_num(r.get("lon")),
-                definition=params.definition,
-                params_hash=params.params_hash,
+                definition=definition,
+                params_hash=params_hash,
                 details=details,
             )
         )
@@ -168,20 +170,24 @@ def dark_sts(
     params: DarkSTSParams,
 ) -> list[Event]:
     """Loitering with no AIS partner and a gap just before or after, with a score in [0, 1]."""
+    # encounters and gaps by vessel: each loitering event looks at its vessel's only
+    encounters_of: dict[int, list[Event]] = defaultdict(list)
+    for e in encounters:
+        for m in {v.mmsi for v in e.vessels}:
+            encounters_of[m].append(e)
+    gaps_of: dict[int, list[Event]] = defaultdict(list)
+    for g in gaps:
+        gaps_of[g.vessels[0].mmsi].append(g)
     out = []
     for loiter in loitering:
         mmsi = loiter.vessels[0].mmsi
         end = loiter.end if loiter.end is not None else loiter.start
-        partners = [
-            e
-            for e in encounters
-            if mmsi in {v.mmsi for v in e.vessels}
-            and e.start <= end
-            and (e.end or e.start) >= loiter.start
-        ]
-        if partners:
+        if any(
+            e.start <= end and (e.end or e.start) >= loiter.start
+            for e in encounters_of.get(mmsi, ())
+        ):
             continue
-        mine = [g for g in gaps if g.vessels[0].mmsi == mmsi]
+        mine = gaps_of.get(mmsi, [])
         before = [
             g
             for g in mine

@@ -93,17 +93,36 @@ class _Timer:
         final: str | None,
         *,
         before_final: Callable[[], object] | None = None,
+        candidates: str | None = None,
     ) -> list[dict[str, Any]]:
         """`before_final` runs between the steps and the final query, inside the stage's
-        time: registering the shore cells of a stage's candidates is part of its cost."""
+        time: registering the shore cells of a stage's candidates is part of its cost.
+
+        `candidates` names the step that every later step and the final query start from
+        (by inner joins): when it is empty, the stage ends there with no rows. Those
+        queries could find nothing, and planning them costs a few ms each, most of a
+        stage's time on data without such events."""
         start, cpu = time.perf_counter(), time.process_time()
-        run_steps(engine, steps)
-        if before_final is not None:
-            before_final()
-        result = rows(engine, final) if final is not None else []
+        result = self._run(engine, steps, final, before_final, candidates)
         self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
         self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
         return result
+
+    @staticmethod
+    def _run(
+        engine: Engine,
+        steps: list[Step],
+        final: str | None,
+        before_final: Callable[[], object] | None,
+        candidates: str | None,
+    ) -> list[dict[str, Any]]:
+        for step in steps:
+            run_steps(engine, [step])
+            if step.name == candidates and engine.count(step.name) == 0:
+                return []
+        if before_final is not None:
+            before_final()
+        return rows(engine, final) if final is not None else []
 
 
 def detect(
@@ -155,18 +174,20 @@ def detect(
                 Step("grid_breaks", sql_events.GRID_BREAKS),
                 Step("grid", sql_events.grid_sql(p)),
                 Step("pair_points", sql_events.pair_points_sql(p)),
-                Step("pair_prev", sql_events.pair_prev_sql(p)),
                 Step("pairs", sql_events.pairs_sql(p)),
                 Step("encounter_runs", sql_events.runs_sql(p), view=True),
                 Step("encounter_merged", sql_events.merged_sql(p)),
             ],
             sql_events.encounters_sql(p),
+            candidates="pair_points",
         )
+    # cells measured per stage (0 when a stage had no candidates)
     shore_cells: dict[str, int] = {}
     # per (MMSI, hour) sums that loitering and identity share: made by the first that runs
     hours = [Step("position_hours", sql_events.position_hours_sql(cfg.loitering.bucket_s))]
     if wanted & {"loitering", "dark_sts"}:
         lp = cfg.loitering
+        shore_cells["loitering"] = 0
         found["loitering"] = timer.stage(
             engine,
             "loitering",
@@ -175,18 +196,20 @@ def detect(
             before_final=lambda: shore_cells.update(
                 loitering=register_shore(engine, ["loitering_raw"], lp.shore_cell_deg)
             ),
+            candidates="loitering_raw",
         )
         hours = []
     if wanted & {"gap", "dark_sts", "port_visit"}:
         gp = cfg.gap
         days = max((t1 - t0) / 86400.0, 1.0)
+        shore_cells["gap"] = 0
         found["gap"] = timer.stage(
             engine,
             "gap",
             [
-                Step("reception", sql_events.reception_sql(gp, days=days), view=True),
                 Step("gap_starts", sql_events.gap_starts_sql(gp, data_end=t1)),
                 Step("gaps_raw", sql_events.gaps_raw_sql(gp)),
+                Step("reception", sql_events.reception_sql(gp, days=days), view=True),
                 Step("gaps_checked", sql_events.gaps_checked_sql(gp, data_end=t1)),
                 Step("gap_shore_candidates", sql_events.GAP_SHORE_CANDIDATES, view=True),
             ],
@@ -194,6 +217,7 @@ def detect(
             before_final=lambda: shore_cells.update(
                 gap=register_shore(engine, ["gap_shore_candidates"], gp.shore_cell_deg)
             ),
+            candidates="gap_starts",
         )
     if "port_visit" in wanted:
         pp = cfg.port_visit
@@ -203,6 +227,7 @@ def detect(
             "port_visit",
             [Step("port_near", sql_events.port_near_sql(pp, targets))],
             sql_events.port_visits_sql(pp),
+            candidates="port_near",
         )
     if "identity" in wanted:
         jumps = timer.stage(engine, "identity", hours, sql_identity.jumps_sql(cfg.identity))
