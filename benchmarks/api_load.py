@@ -294,8 +294,8 @@ def main() -> None:
         key, key_note = api_key(home)
         print(f"seed={SEED} entities={len(entities)} (UN 2026-02-27, SQLite store)")
         print(
-            f"distinct queries={len(queries)} (+{len(warmup_queries)} for the warm-up): "
-            f"{dict(sorted(kinds.items()))}"
+            f"distinct queries={len(queries)} (+{len(warmup_queries)} for the warm-up; "
+            f"kinds of all of them: {dict(sorted(kinds.items()))})"
         )
         port = free_port()
         cmd = server_command(args, port)
