@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from followthemoney.types import registry
 
+from sanctionwatch.ingest.service import gc_paused
 from sanctionwatch.sources.entity import clean_value
 from sanctionwatch.sources.phones import clean_phone
 
@@ -34,13 +35,8 @@ class _Parse:
 
 @pytest.fixture
 def collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _parse_with(clean: str) -> weakref.ref[_Parse]:
