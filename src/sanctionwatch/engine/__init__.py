@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from sanctionwatch.engine.base import Engine, Step, rows, run_steps
+from sanctionwatch.engine.base import Engine, Step, rows, run_concurrently, run_steps
 from sanctionwatch.engine.sql import Dialect, render
 
-__all__ = ["Dialect", "Engine", "Step", "open_engine", "render", "rows", "run_steps"]
+__all__ = [
+    "Dialect",
+    "Engine",
+    "Step",
+    "open_engine",
+    "render",
+    "rows",
+    "run_concurrently",
+    "run_steps",
+]
 
 
 def open_engine(name: str, *, threads: int | None = None, spark: object | None = None) -> Engine:

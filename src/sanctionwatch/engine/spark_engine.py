@@ -55,6 +55,10 @@ class SparkEngine:
     """
 
     dialect: Dialect = "spark"
+    concurrency: int = 1  # stages run one after the other on the session
+
+    def branch(self) -> SparkEngine:
+        return self
 
     def __init__(
         self, spark: Any | None = None, *, shuffle_partitions: int = 4, checkpoint: bool = False

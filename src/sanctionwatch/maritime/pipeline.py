@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from sanctionwatch.engine import Engine, Step, rows, run_steps
+from sanctionwatch.engine import Engine, Step, rows, run_concurrently, run_steps
 from sanctionwatch.maritime import sql_clean, sql_events, sql_identity
 from sanctionwatch.maritime.events import (
     approach_then_dark,
@@ -83,7 +84,10 @@ class _Timer:
 
     def __init__(self) -> None:
         self.stages: dict[str, float] = {}
-        self.cpu: dict[str, float] = {}  # process CPU (all engine threads), steadier than wall
+        # process CPU (all engine threads), steadier than wall; stages that run at once
+        # (`run_concurrently`) each count the CPU of the others meanwhile
+        self.cpu: dict[str, float] = {}
+        self._lock = threading.Lock()
 
     def stage(
         self,
@@ -104,8 +108,10 @@ class _Timer:
         stage's time on data without such events."""
         start, cpu = time.perf_counter(), time.process_time()
         result = self._run(engine, steps, final, before_final, candidates)
-        self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
-        self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        with self._lock:
+            self.stages[name] = self.stages.get(name, 0.0) + wall
+            self.cpu[name] = self.cpu.get(name, 0.0) + cpu
         return result
 
     @staticmethod
@@ -123,6 +129,124 @@ class _Timer:
         if before_final is not None:
             before_final()
         return rows(engine, final) if final is not None else []
+
+
+Job = Callable[[Engine], None]
+SPAN_SQL = "SELECT count(*) AS n, min(ts) AS t0, max(ts) AS t1 FROM positions_seg"
+
+
+def _stage_jobs(
+    timer: _Timer,
+    cfg: DetectConfig,
+    data: DetectInput,
+    wanted: set[str],
+    found: dict[str, list[dict[str, Any]]],
+    shore_cells: dict[str, int],
+    span: dict[str, Any],
+) -> list[Job]:
+    """The stages after cleaning as independent jobs, longest first: each reads
+    `positions_seg` and small inputs and makes names of its own, and puts its rows in
+    `found` under its own key. (Loitering and identity share `position_hours`, so one job
+    runs both; `shore` is registered per connection, so each branch has its own.)
+    The span of the cleaned reports (`n`, `t0`, `t1`) goes into `span`, measured by the gap
+    job that needs it, or by the identity summary: off the path of the longest stage."""
+    jobs: list[Job] = []
+    needs_gap = bool(wanted & {"gap", "dark_sts", "port_visit"})
+
+    def measure_span(engine: Engine) -> None:
+        span.update(rows(engine, SPAN_SQL)[0])
+
+    def encounter(engine: Engine) -> None:
+        p = cfg.encounter
+        found["encounter"] = timer.stage(
+            engine,
+            "encounter",
+            [
+                Step("resampled", sql_events.resampled_sql(p)),
+                Step("grid_breaks", sql_events.GRID_BREAKS),
+                Step("grid", sql_events.grid_sql(p)),
+                Step("pair_points", sql_events.pair_points_sql(p)),
+                Step("pairs", sql_events.pairs_sql(p)),
+                Step("encounter_runs", sql_events.runs_sql(p), view=True),
+                Step("encounter_merged", sql_events.merged_sql(p)),
+            ],
+            sql_events.encounters_sql(p),
+            candidates="pair_points",
+        )
+
+    def loitering_identity(engine: Engine) -> None:
+        # per (MMSI, hour) sums that loitering and identity share: made by the first
+        hours = [Step("position_hours", sql_events.position_hours_sql(cfg.loitering.bucket_s))]
+        if wanted & {"loitering", "dark_sts"}:
+            lp = cfg.loitering
+            shore_cells["loitering"] = 0
+            found["loitering"] = timer.stage(
+                engine,
+                "loitering",
+                [*hours, Step("loitering_raw", sql_events.loitering_sql(lp))],
+                sql_events.loitering_final_sql(lp),
+                before_final=lambda: shore_cells.update(
+                    loitering=register_shore(engine, ["loitering_raw"], lp.shore_cell_deg)
+                ),
+                candidates="loitering_raw",
+            )
+            hours = []
+        if "identity" in wanted:
+            found["jumps"] = timer.stage(
+                engine, "identity", hours, sql_identity.jumps_sql(cfg.identity)
+            )
+
+    def gap(engine: Engine) -> None:
+        measure_span(engine)
+        if not span["n"]:
+            return
+        data_end: int = span["t1"]
+        days = max((data_end - span["t0"]) / 86400.0, 1.0)
+        gp = cfg.gap
+        shore_cells["gap"] = 0
+        found["gap"] = timer.stage(
+            engine,
+            "gap",
+            [
+                Step("gap_starts", sql_events.gap_starts_sql(gp, data_end=data_end)),
+                Step("gaps_raw", sql_events.gaps_raw_sql(gp)),
+                Step("reception", sql_events.reception_sql(gp, days=days), view=True),
+                Step("gaps_checked", sql_events.gaps_checked_sql(gp, data_end=data_end)),
+                Step("gap_shore_candidates", sql_events.GAP_SHORE_CANDIDATES, view=True),
+            ],
+            sql_events.gaps_sql(gp),
+            before_final=lambda: shore_cells.update(
+                gap=register_shore(engine, ["gap_shore_candidates"], gp.shore_cell_deg)
+            ),
+            candidates="gap_starts",
+        )
+
+    def port_visit(engine: Engine) -> None:
+        pp = cfg.port_visit
+        targets = [r for r in data.ports.to_pylist() if r["iso3"] in pp.countries]
+        found["port_visit"] = timer.stage(
+            engine,
+            "port_visit",
+            [Step("port_near", sql_events.port_near_sql(pp, targets))],
+            sql_events.port_visits_sql(pp),
+            candidates="port_near",
+        )
+
+    def summary(engine: Engine) -> None:
+        found["summary"] = timer.stage(engine, "identity", [], sql_identity.identity_summary_sql())
+        if not needs_gap:
+            measure_span(engine)
+
+    if wanted & {"encounter", "dark_sts"}:
+        jobs.append(encounter)
+    if wanted & {"loitering", "dark_sts", "identity"}:
+        jobs.append(loitering_identity)
+    if needs_gap:
+        jobs.append(gap)
+    if "port_visit" in wanted:
+        jobs.append(port_visit)
+    jobs.append(summary)
+    return jobs
 
 
 def detect(
@@ -151,86 +275,21 @@ def detect(
     plan = sql_clean.clean_positions(engine, cfg.clean, " AND ".join(conds), clean_plan)
     timer.stages["clean"] = time.perf_counter() - started
     timer.cpu["clean"] = time.process_time() - started_cpu
-    bounds = rows(engine, "SELECT count(*) AS n, min(ts) AS t0, max(ts) AS t1 FROM positions_seg")
-    n, t0, t1 = bounds[0]["n"], bounds[0]["t0"], bounds[0]["t1"]
-    stats: dict[str, Any] = {
-        "positions_in": data.positions.num_rows,
-        "positions_clean": n,
-        "clean_plan": plan,
-    }
-    summary = timer.stage(engine, "identity", [], sql_identity.identity_summary_sql())
-    found: dict[str, list[dict[str, Any]]] = {k: [] for k in ALL_DETECTORS}
-    jumps: list[dict[str, Any]] = []
-    if n == 0:
-        return DetectResult([], {**stats, "stages_s": timer.stages})
-    wanted = set(detectors)
-    if wanted & {"encounter", "dark_sts"}:
-        p = cfg.encounter
-        found["encounter"] = timer.stage(
-            engine,
-            "encounter",
-            [
-                Step("resampled", sql_events.resampled_sql(p)),
-                Step("grid_breaks", sql_events.GRID_BREAKS),
-                Step("grid", sql_events.grid_sql(p)),
-                Step("pair_points", sql_events.pair_points_sql(p)),
-                Step("pairs", sql_events.pairs_sql(p)),
-                Step("encounter_runs", sql_events.runs_sql(p), view=True),
-                Step("encounter_merged", sql_events.merged_sql(p)),
-            ],
-            sql_events.encounters_sql(p),
-            candidates="pair_points",
-        )
+    stats: dict[str, Any] = {"positions_in": data.positions.num_rows, "clean_plan": plan}
+    found: dict[str, list[dict[str, Any]]] = {k: [] for k in (*ALL_DETECTORS, "summary", "jumps")}
     # cells measured per stage (0 when a stage had no candidates)
     shore_cells: dict[str, int] = {}
-    # per (MMSI, hour) sums that loitering and identity share: made by the first that runs
-    hours = [Step("position_hours", sql_events.position_hours_sql(cfg.loitering.bucket_s))]
-    if wanted & {"loitering", "dark_sts"}:
-        lp = cfg.loitering
-        shore_cells["loitering"] = 0
-        found["loitering"] = timer.stage(
-            engine,
-            "loitering",
-            [*hours, Step("loitering_raw", sql_events.loitering_sql(lp))],
-            sql_events.loitering_final_sql(lp),
-            before_final=lambda: shore_cells.update(
-                loitering=register_shore(engine, ["loitering_raw"], lp.shore_cell_deg)
-            ),
-            candidates="loitering_raw",
-        )
-        hours = []
-    if wanted & {"gap", "dark_sts", "port_visit"}:
-        gp = cfg.gap
-        days = max((t1 - t0) / 86400.0, 1.0)
-        shore_cells["gap"] = 0
-        found["gap"] = timer.stage(
-            engine,
-            "gap",
-            [
-                Step("gap_starts", sql_events.gap_starts_sql(gp, data_end=t1)),
-                Step("gaps_raw", sql_events.gaps_raw_sql(gp)),
-                Step("reception", sql_events.reception_sql(gp, days=days), view=True),
-                Step("gaps_checked", sql_events.gaps_checked_sql(gp, data_end=t1)),
-                Step("gap_shore_candidates", sql_events.GAP_SHORE_CANDIDATES, view=True),
-            ],
-            sql_events.gaps_sql(gp),
-            before_final=lambda: shore_cells.update(
-                gap=register_shore(engine, ["gap_shore_candidates"], gp.shore_cell_deg)
-            ),
-            candidates="gap_starts",
-        )
-    if "port_visit" in wanted:
-        pp = cfg.port_visit
-        targets = [r for r in data.ports.to_pylist() if r["iso3"] in pp.countries]
-        found["port_visit"] = timer.stage(
-            engine,
-            "port_visit",
-            [Step("port_near", sql_events.port_near_sql(pp, targets))],
-            sql_events.port_visits_sql(pp),
-            candidates="port_near",
-        )
-    if "identity" in wanted:
-        jumps = timer.stage(engine, "identity", hours, sql_identity.jumps_sql(cfg.identity))
+    span: dict[str, Any] = {}
+    jobs = _stage_jobs(timer, cfg, data, set(detectors), found, shore_cells, span)
+    started = time.perf_counter()
+    run_concurrently(engine, jobs)
+    stats["after_clean_s"] = round(time.perf_counter() - started, 4)  # stages overlap
+    stats["workers"] = min(engine.concurrency, len(jobs))
+    n, t0, t1 = span["n"], span["t0"], span["t1"]
+    stats["positions_clean"] = n
+    if n == 0:  # the stages found nothing; the identity summary alone makes no event
+        return DetectResult([], {**stats, "stages_s": timer.stages})
+    summary, jumps = found.pop("summary"), found.pop("jumps")
     started, started_cpu = time.perf_counter(), time.process_time()
     events = assemble(
         found, summary=summary, jumps=jumps, data=data, config=cfg, detectors=detectors
