@@ -20,7 +20,8 @@ queries, during which the requests queued on that worker wait (the p99 of `/matc
 `benchmarks/api_load.py`). `YoungFreezer` freezes what survives the young generations, so
 a full collection only ever walks what arrived since the last one. What it cannot do is
 free reference cycles that became garbage after being frozen; `settle()` (each index build,
-and every `resettle_seconds` from a timer) collects those, so the leak is bounded in time.
+and every `heap_resettle_minutes`, a setting, from a timer) collects those, so the leak is
+bounded in time.
 """
 
 from __future__ import annotations
