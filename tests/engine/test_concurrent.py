@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pyarrow as pa
 import pytest
 
-from sanctionwatch.engine import Engine, rows, run_concurrently
+from sanctionwatch.engine import Branches, Engine, rows, run_concurrently
 from sanctionwatch.engine.duckdb_engine import DuckDBEngine
 
 
@@ -66,4 +66,37 @@ def test_a_failing_job_raises_in_the_caller() -> None:
 
     with pytest.raises(Exception, match="no_such_column"):
         run_concurrently(engine, [bad, lambda e: e.count("base")])
+    engine.close()
+
+
+def test_branches_made_ahead_serve_several_runs_and_close_on_exit() -> None:
+    engine = _engine(threads=2)
+    with Branches(engine) as branches:
+        made = branches.get(2)
+        used: set[int] = set()
+
+        def job(k: int) -> Callable[[Engine], int]:
+            def run(e: Engine) -> int:
+                used.add(id(e))
+                return e.count("base") + k
+
+            return run
+
+        assert run_concurrently(engine, [job(0), job(1)], branches) == [50, 51]
+        # the same branches again: they stay open between runs
+        assert run_concurrently(engine, [job(2), job(3), job(4)], branches) == [52, 53, 54]
+        assert used <= {id(b) for b in made}
+        with pytest.raises(ValueError, match="3 branches asked"):
+            branches.get(3)
+    with pytest.raises(Exception, match=r"(?i)closed"):
+        made[0].count("base")
+    assert engine.count("base") == 50  # the engine itself stays open
+    engine.close()
+
+
+def test_no_branches_for_an_engine_without_concurrency() -> None:
+    engine = _engine(threads=1)
+    with Branches(engine) as branches:
+        assert branches.get(0) == []
+        assert run_concurrently(engine, [lambda e: e is engine], branches) == [True]
     engine.close()

@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from sanctionwatch.engine import Branches
 from sanctionwatch.engine.duckdb_engine import DuckDBEngine
 from sanctionwatch.maritime import sql_clean, sql_events
 from sanctionwatch.maritime.params import CleanParams, LoiteringParams
@@ -227,3 +228,42 @@ def test_hour_buckets_time_and_distance_moved_equal_reference(seed: int) -> None
         expected[key] = (dt + q.step_s, km + q.step_km, n + 1)
     assert any(k[0] % SEG_FACTOR > 0 for k in expected)  # the tracks do hold breaks
     assert got == {k: (dt, round(km, 6), n) for k, (dt, km, n) in expected.items()}
+
+
+@pytest.mark.parametrize("seed", [pytest.param(s, id=f"seed-{s}") for s in (3, 6)])
+def test_pass_b_beside_the_duplicate_check_gives_the_same_rows(seed: int) -> None:
+    """With branches, pass B is made while the optimistic plan checks for duplicates; on
+    tracks with duplicates it must be made again, giving the rows of the sequential run."""
+    query = "SELECT mmsi, ts, brk, pdist_km, nts, nbrk FROM positions_seg ORDER BY mmsi, ts"
+    seen, taken = [], []
+    for with_branches in (False, True):
+        engine = DuckDBEngine(threads=2)
+        engine.register("raw_positions", positions_table(broken_tracks(seed)))
+        with Branches(engine) as branches:
+            plan = sql_clean.clean_positions(
+                engine,
+                CleanParams(),
+                plan="optimistic",
+                branches=branches if with_branches else None,
+            )
+        taken.append(plan)
+        seen.append(engine.arrow(query).to_pylist())
+        engine.close()
+    assert taken[0] == taken[1] and taken[0].startswith("optimistic, ")  # duplicates redone
+    assert seen[0] and seen[0] == seen[1]
+
+
+@pytest.mark.parametrize(
+    ("mmsi", "sampled"), [(200000064, True), (200000065, False), (200000000, True)]
+)
+def test_duplicate_sample_takes_the_mmsis_divisible_by_its_modulus(
+    mmsi: int, sampled: bool
+) -> None:
+    """The sample tests the low bits of the MMSI; it must pick exactly the multiples."""
+    rows = [{**r, "mmsi": mmsi} for r in track([HOME] * 4)]
+    engine = DuckDBEngine(threads=2)
+    engine.register("raw_positions", positions_table(rows + rows[:1]))  # one duplicate
+    found = engine.arrow(sql_clean.dup_sample_sql()).to_pylist()[0]["n"]
+    engine.close()
+    assert (mmsi % sql_clean.DUP_SAMPLE_MOD == 0) is sampled
+    assert found == (1 if sampled else 0)

@@ -71,18 +71,24 @@ def run_steps(engine: Engine, steps: list[Step]) -> None:
 T = TypeVar("T")
 
 
-def run_concurrently(engine: Engine, jobs: Sequence[Callable[[Engine], T]]) -> list[T]:
+def run_concurrently(
+    engine: Engine,
+    jobs: Sequence[Callable[[Engine], T]],
+    branches: Branches | None = None,
+) -> list[T]:
     """Each job's result, in order. Jobs must be independent (read what exists, make names
     of their own); up to `engine.concurrency` run at once, each worker on its own branch,
     taking jobs in order (put the longest first). With concurrency 1, one after the other
-    on `engine` itself."""
+    on `engine` itself. `branches` (made ahead of time, see `Branches`) are used instead of
+    new ones, and left open for their owner to reuse and close."""
     workers = min(engine.concurrency, len(jobs))
     if workers <= 1:
         return [job(engine) for job in jobs]
-    # one branch per worker, made here in the caller's thread; a job takes a free one
+    # one branch per worker, made here in the caller's thread unless given; a job takes a
+    # free one
+    made = [] if branches is not None else [engine.branch() for _ in range(workers)]
     handles: queue.SimpleQueue[Engine] = queue.SimpleQueue()
-    branches = [engine.branch() for _ in range(workers)]
-    for handle in branches:
+    for handle in branches.get(workers) if branches is not None else made:
         handles.put(handle)
 
     def run(job: Callable[[Engine], T]) -> T:
@@ -97,8 +103,38 @@ def run_concurrently(engine: Engine, jobs: Sequence[Callable[[Engine], T]]) -> l
             futures = [pool.submit(run, job) for job in jobs]
             return [future.result() for future in futures]
     finally:
-        for handle in branches:
+        for handle in made:
             handle.close()
+
+
+class Branches:
+    """Up to `engine.concurrency` branches of `engine`, made in a background thread from
+    the start: a branch is another connection with the Arrow inputs registered again
+    (~1 ms each on DuckDB), so making them while a long query runs takes that off the
+    critical path. Use as a context manager: the branches are closed on exit."""
+
+    def __init__(self, engine: Engine) -> None:
+        count = engine.concurrency if engine.concurrency > 1 else 0
+        maker = ThreadPoolExecutor(max_workers=1)
+        self._made = maker.submit(lambda: [engine.branch() for _ in range(count)])
+        maker.shutdown(wait=False)  # its one thread ends with the task
+
+    def get(self, count: int) -> list[Engine]:
+        """`count` branches (at most the engine's concurrency), waiting until made."""
+        made = self._made.result()
+        if count > len(made):
+            raise ValueError(f"{count} branches asked, {len(made)} made")
+        return made[:count]
+
+    def close(self) -> None:
+        for handle in self._made.result():
+            handle.close()
+
+    def __enter__(self) -> Branches:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def rows(engine: Engine, select_sql: str) -> list[dict[str, Any]]:

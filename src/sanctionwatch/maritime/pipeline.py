@@ -11,14 +11,15 @@ import io
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from sanctionwatch.engine import Engine, Step, rows, run_concurrently, run_steps
+from sanctionwatch.engine import Branches, Engine, Step, rows, run_concurrently, run_steps
 from sanctionwatch.maritime import sql_clean, sql_events, sql_identity
 from sanctionwatch.maritime.events import (
     approach_then_dark,
@@ -57,6 +58,16 @@ def load_ports(path: Path | None) -> pa.Table:
             columns["lat"].append(lat)
             columns["lon"].append(lon)
     return pa.table(columns, schema=PORT_SCHEMA)
+
+
+def port_targets(ports: pa.Table, countries: Iterable[str]) -> list[dict[str, Any]]:
+    """The ports of `countries` as rows: filtered in Arrow first, since turning all 3,669
+    World Port Index rows into dicts took ~1.3 ms, twice per run."""
+    wanted = pa.array(sorted(set(countries)), pa.string())
+    chosen: list[dict[str, Any]] = ports.filter(
+        pc.is_in(ports["iso3"], value_set=wanted)
+    ).to_pylist()
+    return chosen
 
 
 @dataclass
@@ -223,7 +234,7 @@ def _stage_jobs(
 
     def port_visit(engine: Engine) -> None:
         pp = cfg.port_visit
-        targets = [r for r in data.ports.to_pylist() if r["iso3"] in pp.countries]
+        targets = port_targets(data.ports, pp.countries)
         found["port_visit"] = timer.stage(
             engine,
             "port_visit",
@@ -271,18 +282,21 @@ def detect(
         conds.append(f"ts >= {int(start)}")
     if end is not None:
         conds.append(f"ts < {int(end)}")
-    started, started_cpu = time.perf_counter(), time.process_time()
-    plan = sql_clean.clean_positions(engine, cfg.clean, " AND ".join(conds), clean_plan)
-    timer.stages["clean"] = time.perf_counter() - started
-    timer.cpu["clean"] = time.process_time() - started_cpu
-    stats: dict[str, Any] = {"positions_in": data.positions.num_rows, "clean_plan": plan}
     found: dict[str, list[dict[str, Any]]] = {k: [] for k in (*ALL_DETECTORS, "summary", "jumps")}
     # cells measured per stage (0 when a stage had no candidates)
     shore_cells: dict[str, int] = {}
     span: dict[str, Any] = {}
     jobs = _stage_jobs(timer, cfg, data, set(detectors), found, shore_cells, span)
-    started = time.perf_counter()
-    run_concurrently(engine, jobs)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    # the workers' connections are made while the cleaning's first pass runs
+    with Branches(engine) as branches:
+        where = " AND ".join(conds)
+        plan = sql_clean.clean_positions(engine, cfg.clean, where, clean_plan, branches)
+        timer.stages["clean"] = time.perf_counter() - started
+        timer.cpu["clean"] = time.process_time() - started_cpu
+        started = time.perf_counter()
+        run_concurrently(engine, jobs, branches)
+    stats: dict[str, Any] = {"positions_in": data.positions.num_rows, "clean_plan": plan}
     stats["after_clean_s"] = round(time.perf_counter() - started, 4)  # stages overlap
     stats["workers"] = min(engine.concurrency, len(jobs))
     n, t0, t1 = span["n"], span["t0"], span["t1"]
@@ -329,7 +343,7 @@ def assemble(
             port_visit_details(e, pp)
             for e in rows_to_events("port_visit", found["port_visit"], pp, directory)
         ]
-        ports = [r for r in data.ports.to_pylist() if r["iso3"] in pp.countries]
+        ports = port_targets(data.ports, pp.countries)
         events["port_visit"] = visits + approach_then_dark(events["gap"], ports, pp)
     if "identity" in detectors:
         ip = cfg.identity
@@ -356,8 +370,6 @@ def detect_windows(
 ) -> DetectResult:
     """Detect in overlapping windows and merge idempotently: no blind spot at window edges
     for events shorter than `overlap_s` (choose it >= longest event + merge gap)."""
-    import pyarrow.compute as pc
-
     ts = data.positions["ts"]
     if data.positions.num_rows == 0:
         return DetectResult([], {})

@@ -83,15 +83,16 @@ FROM (
 ) g"""
 
 
-# MMSIs with a segment break: only their grid points need a running count of breaks
-GRID_BREAKS = "SELECT DISTINCT mmsi FROM positions_seg WHERE brk > 0"
+# the reports that start a segment after a break (few): only the grid points of their MMSIs
+# need a running count of breaks, which they mark. One scan of the cleaned reports for both.
+GRID_BREAKS = "SELECT mmsi, ts FROM positions_seg WHERE brk > 0"
 
 
 def grid_sql(p: EncounterParams) -> str:
     """Grid points with their segment id and neighbour cell.
 
     Segment ids come from this (small) table, not from the cleaned reports. An MMSI without
-    a break (table `grid_breaks`: most of them) has one segment, numbered without a window.
+    a break (in table `grid_breaks`: most of them) has one segment, numbered without a window.
     For the others, each segment break is merged into the stream of grid points as a marker
     (`kind` 0, sorted before a grid point at the same second), so the running count of
     markers is the segment number. (The implied speed from the previous grid point is only
@@ -103,7 +104,7 @@ def grid_sql(p: EncounterParams) -> str:
     w = "PARTITION BY mmsi ORDER BY t, kind"
     return f"""
 SELECT r.mmsi * {SEG_FACTOR} AS seg, r.mmsi, r.t, r.lat, r.lon, {cells}
-FROM resampled r LEFT JOIN grid_breaks b ON r.mmsi = b.mmsi
+FROM resampled r LEFT JOIN (SELECT DISTINCT mmsi FROM grid_breaks) b ON r.mmsi = b.mmsi
 WHERE b.mmsi IS NULL
 UNION ALL
 SELECT seg, mmsi, t, lat, lon, {cells}
@@ -113,10 +114,10 @@ FROM (
       OVER ({w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS seg
   FROM (
     SELECT r.mmsi, r.t, r.lat, r.lon, 1 AS kind
-    FROM resampled r JOIN grid_breaks b ON r.mmsi = b.mmsi
+    FROM resampled r JOIN (SELECT DISTINCT mmsi FROM grid_breaks) b ON r.mmsi = b.mmsi
     UNION ALL
     SELECT mmsi, ts AS t, CAST(NULL AS DOUBLE) AS lat, CAST(NULL AS DOUBLE) AS lon, 0 AS kind
-    FROM positions_seg WHERE brk > 0
+    FROM grid_breaks
   ) u
 ) r
 WHERE kind = 1"""
