@@ -3,11 +3,21 @@ events as one after the other, with and without positions, for any detector subs
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pyarrow as pa
 import pytest
 
 from sanctionwatch.engine.duckdb_engine import DuckDBEngine
-from sanctionwatch.maritime.pipeline import ALL_DETECTORS, DetectInput, detect
+from sanctionwatch.maritime.pipeline import (
+    ALL_DETECTORS,
+    SPAN_FROM_HOURS_SQL,
+    SPAN_SQL,
+    DetectInput,
+    _Once,
+    detect,
+)
 from sanctionwatch.maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA
 from tests.maritime.parity import normalise
 
@@ -42,3 +52,49 @@ def test_no_positions_no_events_and_a_span_of_zero(ports: pa.Table) -> None:
         assert result.events == []
         assert result.stats["positions_clean"] == 0
         engine.close()
+
+
+class _Recording(DuckDBEngine):
+    """Keeps the queries whose results were fetched."""
+
+    def __init__(self) -> None:
+        super().__init__(threads=2)
+        self.fetched: list[str] = []
+
+    def arrow(self, select_sql: str) -> pa.Table:
+        self.fetched.append(select_sql)
+        return super().arrow(select_sql)
+
+
+def test_the_span_from_position_hours_is_the_span_of_the_cleaned_reports(
+    synthetic: DetectInput,
+) -> None:
+    spans = {}
+    for detectors, source in ((ALL_DETECTORS, SPAN_FROM_HOURS_SQL), (("gap",), SPAN_SQL)):
+        engine = _Recording()
+        engine.concurrency = 1  # in list order: the gap job runs after `position_hours`
+        stats = detect(engine, synthetic, detectors=detectors).stats
+        engine.close()
+        assert source in engine.fetched
+        spans[source] = (stats["positions_clean"], stats["data_start"], stats["data_end"])
+    assert spans[SPAN_SQL] == spans[SPAN_FROM_HOURS_SQL]
+    assert spans[SPAN_SQL][0] > 0
+
+
+def test_a_name_needed_by_two_jobs_is_made_once() -> None:
+    made: list[int] = []
+
+    def make(engine: object) -> None:
+        time.sleep(0.01)  # the second caller arrives while the first makes it
+        made.append(1)
+
+    once = _Once(make)
+    engine = DuckDBEngine(threads=1)
+    callers = [threading.Thread(target=once.ensure, args=(engine,)) for _ in range(3)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    once.ensure(engine)
+    engine.close()
+    assert made == [1]

@@ -64,6 +64,14 @@ def rows_to_events(
     events = []
     # the hash serialises every parameter: once per call, not once per event
     definition, params_hash = params.definition, params.params_hash
+    refs: dict[int, VesselRef] = {}  # a vessel is in many events; its reference is immutable
+
+    def ref(mmsi: int) -> VesselRef:
+        found = refs.get(mmsi)
+        if found is None:
+            found = refs[mmsi] = vessel_ref(mmsi, directory)
+        return found
+
     for r in rows:
         mmsis = tuple(int(m) for m in (r["mmsi1"], r.get("mmsi2")) if m is not None)
         details = {k: _num(v) for k, v in r.items() if k not in BASE_COLUMNS and k != "seg"}
@@ -73,7 +81,7 @@ def rows_to_events(
         events.append(
             Event(
                 type=kind,
-                vessels=tuple(vessel_ref(m, directory) for m in mmsis),
+                vessels=tuple(ref(m) for m in mmsis),
                 start=int(r["start_t"]),
                 end=None if end is None else int(end),
                 lat=_num(r.get("lat")),

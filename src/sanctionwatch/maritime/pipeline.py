@@ -11,7 +11,8 @@ import io
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,27 @@ class _Timer:
 
 
 Job = Callable[[Engine], None]
+Directory = dict[int, dict[str, str | None]]
 SPAN_SQL = "SELECT count(*) AS n, min(ts) AS t0, max(ts) AS t1 FROM positions_seg"
+# the same span from the per-(MMSI, hour) sums, far fewer rows than the cleaned reports
+SPAN_FROM_HOURS_SQL = """SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS n, min(t0) AS t0,
+  max(t1) AS t1 FROM position_hours"""
+
+
+class _Once:
+    """A name that two jobs need: the first to ask makes it, a later one waits until made
+    (never for a job not yet started: the maker holds the lock while it works)."""
+
+    def __init__(self, make: Callable[[Engine], object]) -> None:
+        self._make = make
+        self._lock = threading.Lock()
+        self._made = False
+
+    def ensure(self, engine: Engine) -> None:
+        with self._lock:
+            if not self._made:
+                self._make(engine)
+                self._made = True
 
 
 def _stage_jobs(
@@ -154,36 +175,54 @@ def _stage_jobs(
     found: dict[str, list[dict[str, Any]]],
     shore_cells: dict[str, int],
     span: dict[str, Any],
+    made: dict[str, list[Event]],
 ) -> list[Job]:
     """The stages after cleaning as independent jobs, longest first: each reads
     `positions_seg` and small inputs and makes names of its own, and puts its rows in
     `found` under its own key. (Loitering and identity share `position_hours`, so one job
     runs both; `shore` is registered per connection, so each branch has its own.)
     The span of the cleaned reports (`n`, `t0`, `t1`) goes into `span`, measured by the gap
-    job that needs it, or by the identity summary: off the path of the longest stage."""
+    job that needs it, or by the identity summary: off the path of the longest stage.
+
+    The summary runs second, so that the vessel directory is known when the later jobs end:
+    they turn their rows into events (`made`) in their own thread while the encounter chain
+    still runs, which takes that Python off the end of the run."""
     jobs: list[Job] = []
     needs_gap = bool(wanted & {"gap", "dark_sts", "port_visit"})
+    directory: Future[Directory] = Future()
+    hours_made = threading.Event()  # `position_hours` exists: the span can come from it
+    # the encounter chain's break reports, made first by the other worker (off the chain)
+    grid_breaks = _Once(
+        lambda engine: timer.stage(
+            engine, "encounter", [Step("grid_breaks", sql_events.GRID_BREAKS)], None
+        )
+    )
+
+    def convert(kind: str) -> None:
+        # waits only on the summary, which was taken before any job that calls this one
+        made[kind] = detector_events(kind, found[kind], cfg, directory.result())
 
     def measure_span(engine: Engine) -> None:
-        span.update(rows(engine, SPAN_SQL)[0])
+        span.update(rows(engine, SPAN_FROM_HOURS_SQL if hours_made.is_set() else SPAN_SQL)[0])
 
     def encounter(engine: Engine) -> None:
         p = cfg.encounter
+        timer.stage(engine, "encounter", [Step("resampled", sql_events.resampled_sql(p))], None)
+        grid_breaks.ensure(engine)
         found["encounter"] = timer.stage(
             engine,
             "encounter",
             [
-                Step("resampled", sql_events.resampled_sql(p)),
-                Step("grid_breaks", sql_events.GRID_BREAKS),
                 Step("grid", sql_events.grid_sql(p)),
                 Step("pair_points", sql_events.pair_points_sql(p)),
                 Step("pairs", sql_events.pairs_sql(p)),
-                Step("encounter_runs", sql_events.runs_sql(p), view=True),
                 Step("encounter_merged", sql_events.merged_sql(p)),
             ],
             sql_events.encounters_sql(p),
             candidates="pair_points",
         )
+        if directory.done():  # one worker only: the summary comes next, assemble converts
+            convert("encounter")
 
     def loitering_identity(engine: Engine) -> None:
         # per (MMSI, hour) sums that loitering and identity share: made by the first
@@ -201,11 +240,14 @@ def _stage_jobs(
                 ),
                 candidates="loitering_raw",
             )
+            hours_made.set()
+            convert("loitering")
             hours = []
         if "identity" in wanted:
             found["jumps"] = timer.stage(
                 engine, "identity", hours, sql_identity.jumps_sql(cfg.identity)
             )
+            hours_made.set()
 
     def gap(engine: Engine) -> None:
         measure_span(engine)
@@ -231,6 +273,7 @@ def _stage_jobs(
             ),
             candidates="gap_starts",
         )
+        convert("gap")
 
     def port_visit(engine: Engine) -> None:
         pp = cfg.port_visit
@@ -242,21 +285,29 @@ def _stage_jobs(
             sql_events.port_visits_sql(pp),
             candidates="port_near",
         )
+        convert("port_visit")
 
     def summary(engine: Engine) -> None:
-        found["summary"] = timer.stage(engine, "identity", [], sql_identity.identity_summary_sql())
+        try:
+            found["summary"] = timer.stage(
+                engine, "identity", [], sql_identity.identity_summary_sql()
+            )
+            directory.set_result(vessel_directory(found["summary"]))
+        except BaseException as error:  # the jobs waiting on the directory fail too
+            directory.set_exception(error)
+            raise
         if not needs_gap:
             measure_span(engine)
 
     if wanted & {"encounter", "dark_sts"}:
-        jobs.append(encounter)
+        jobs += [encounter, grid_breaks.ensure]
+    jobs.append(summary)
     if wanted & {"loitering", "dark_sts", "identity"}:
         jobs.append(loitering_identity)
     if needs_gap:
         jobs.append(gap)
     if "port_visit" in wanted:
         jobs.append(port_visit)
-    jobs.append(summary)
     return jobs
 
 
@@ -286,7 +337,8 @@ def detect(
     # cells measured per stage (0 when a stage had no candidates)
     shore_cells: dict[str, int] = {}
     span: dict[str, Any] = {}
-    jobs = _stage_jobs(timer, cfg, data, set(detectors), found, shore_cells, span)
+    made: dict[str, list[Event]] = {}  # events the jobs made from their rows
+    jobs = _stage_jobs(timer, cfg, data, set(detectors), found, shore_cells, span, made)
     started, started_cpu = time.perf_counter(), time.process_time()
     # the workers' connections are made while the cleaning's first pass runs
     with Branches(engine) as branches:
@@ -306,7 +358,7 @@ def detect(
     summary, jumps = found.pop("summary"), found.pop("jumps")
     started, started_cpu = time.perf_counter(), time.process_time()
     events = assemble(
-        found, summary=summary, jumps=jumps, data=data, config=cfg, detectors=detectors
+        found, summary=summary, jumps=jumps, data=data, config=cfg, detectors=detectors, made=made
     )
     timer.stages["assemble"] = time.perf_counter() - started
     timer.cpu["assemble"] = time.process_time() - started_cpu
@@ -329,20 +381,21 @@ def assemble(
     data: DetectInput,
     config: DetectConfig,
     detectors: tuple[str, ...] = ALL_DETECTORS,
+    made: Mapping[str, list[Event]] | None = None,
 ) -> list[Event]:
-    """Events from detector rows (SQL or reference): the Python rules over small results."""
+    """Events from detector rows (SQL or reference): the Python rules over small results.
+    `made` holds the events of detectors already converted (`detector_events`)."""
     cfg = config
     directory = vessel_directory(summary)
     events: dict[str, list[Event]] = {k: [] for k in ALL_DETECTORS}
-    events["encounter"] = rows_to_events("encounter", found["encounter"], cfg.encounter, directory)
-    events["loitering"] = rows_to_events("loitering", found["loitering"], cfg.loitering, directory)
-    events["gap"] = [gap_kind(e) for e in rows_to_events("gap", found["gap"], cfg.gap, directory)]
+    for kind in ("encounter", "loitering", "gap", "port_visit"):
+        if made is not None and kind in made:
+            events[kind] = made[kind]
+        elif kind != "port_visit" or "port_visit" in detectors:
+            events[kind] = detector_events(kind, found[kind], cfg, directory)
     if "port_visit" in detectors:
         pp = cfg.port_visit
-        visits = [
-            port_visit_details(e, pp)
-            for e in rows_to_events("port_visit", found["port_visit"], pp, directory)
-        ]
+        visits = events["port_visit"]
         ports = port_targets(data.ports, pp.countries)
         events["port_visit"] = visits + approach_then_dark(events["gap"], ports, pp)
     if "identity" in detectors:
@@ -357,6 +410,23 @@ def assemble(
     chosen = [e for k in detectors for e in events[k]]
     flagged = flag_watchlist(chosen, data.watchlist, directory)
     return sorted(flagged, key=lambda e: (e.start, e.key))
+
+
+def detector_events(
+    kind: str, rows: list[dict[str, Any]], cfg: DetectConfig, directory: Directory
+) -> list[Event]:
+    """The events of one detector (encounter, loitering, gap, port_visit) from its rows,
+    before the rules that combine detectors."""
+    if kind == "encounter":
+        return rows_to_events(kind, rows, cfg.encounter, directory)
+    if kind == "loitering":
+        return rows_to_events(kind, rows, cfg.loitering, directory)
+    if kind == "gap":
+        return [gap_kind(e) for e in rows_to_events(kind, rows, cfg.gap, directory)]
+    if kind == "port_visit":
+        pp = cfg.port_visit
+        return [port_visit_details(e, pp) for e in rows_to_events(kind, rows, pp, directory)]
+    raise ValueError(f"no detector rows of kind {kind!r}")
 
 
 def detect_windows(
