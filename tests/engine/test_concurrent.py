@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import pyarrow as pa
 import pytest
 
-from sanctionwatch.engine import Branches, Engine, rows, run_concurrently
+from sanctionwatch.engine import Branches, Engine, MadeOnce, rows, run_concurrently
 from sanctionwatch.engine.duckdb_engine import DuckDBEngine
 
 
@@ -100,3 +101,22 @@ def test_no_branches_for_an_engine_without_concurrency() -> None:
         assert branches.get(0) == []
         assert run_concurrently(engine, [lambda e: e is engine], branches) == [True]
     engine.close()
+
+
+def test_a_name_needed_by_two_jobs_is_made_once() -> None:
+    made: list[int] = []
+
+    def make(engine: object) -> None:
+        time.sleep(0.01)  # the second caller arrives while the first makes it
+        made.append(1)
+
+    once = MadeOnce(make)
+    engine = DuckDBEngine(threads=1)
+    callers = [threading.Thread(target=once.ensure, args=(engine,)) for _ in range(3)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    once.ensure(engine)
+    engine.close()
+    assert made == [1]

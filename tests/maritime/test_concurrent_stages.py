@@ -3,9 +3,6 @@ events as one after the other, with and without positions, for any detector subs
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pyarrow as pa
 import pytest
 
@@ -15,7 +12,6 @@ from sanctionwatch.maritime.pipeline import (
     SPAN_FROM_HOURS_SQL,
     SPAN_SQL,
     DetectInput,
-    _Once,
     detect,
 )
 from sanctionwatch.maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA
@@ -79,22 +75,3 @@ def test_the_span_from_position_hours_is_the_span_of_the_cleaned_reports(
         spans[source] = (stats["positions_clean"], stats["data_start"], stats["data_end"])
     assert spans[SPAN_SQL] == spans[SPAN_FROM_HOURS_SQL]
     assert spans[SPAN_SQL][0] > 0
-
-
-def test_a_name_needed_by_two_jobs_is_made_once() -> None:
-    made: list[int] = []
-
-    def make(engine: object) -> None:
-        time.sleep(0.01)  # the second caller arrives while the first makes it
-        made.append(1)
-
-    once = _Once(make)
-    engine = DuckDBEngine(threads=1)
-    callers = [threading.Thread(target=once.ensure, args=(engine,)) for _ in range(3)]
-    for caller in callers:
-        caller.start()
-    for caller in callers:
-        caller.join()
-    once.ensure(engine)
-    engine.close()
-    assert made == [1]

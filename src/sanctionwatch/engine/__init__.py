@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from sanctionwatch.engine.base import Branches, Engine, Step, rows, run_concurrently, run_steps
+from sanctionwatch.engine.base import (
+    Branches,
+    Engine,
+    MadeOnce,
+    Step,
+    rows,
+    run_concurrently,
+    run_steps,
+)
 from sanctionwatch.engine.sql import Dialect, render
 
 __all__ = [
     "Branches",
     "Dialect",
     "Engine",
+    "MadeOnce",
     "Step",
     "open_engine",
     "render",

@@ -7,6 +7,7 @@ default) and Spark (clusters). Queries are SELECT statements in DuckDB's dialect
 from __future__ import annotations
 
 import queue
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -141,3 +142,20 @@ def rows(engine: Engine, select_sql: str) -> list[dict[str, Any]]:
     """The result of a (small) query as a list of dicts."""
     result: list[dict[str, Any]] = engine.arrow(select_sql).to_pylist()
     return result
+
+
+class MadeOnce:
+    """A name that two concurrent jobs need (`run_concurrently`): the first to ask makes it,
+    a later one waits until it is made. Never waits for a job not yet started: the maker
+    holds the lock while it works."""
+
+    def __init__(self, make: Callable[[Engine], object]) -> None:
+        self._make = make
+        self._lock = threading.Lock()
+        self._made = False
+
+    def ensure(self, engine: Engine) -> None:
+        with self._lock:
+            if not self._made:
+                self._make(engine)
+                self._made = True

@@ -20,7 +20,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sanctionwatch.engine import Branches, Engine, Step, rows, run_concurrently, run_steps
+from sanctionwatch.engine import (
+    Branches,
+    Engine,
+    MadeOnce,
+    Step,
+    rows,
+    run_concurrently,
+    run_steps,
+)
 from sanctionwatch.maritime import sql_clean, sql_events, sql_identity
 from sanctionwatch.maritime.events import (
     approach_then_dark,
@@ -151,22 +159,6 @@ SPAN_FROM_HOURS_SQL = """SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS n, min(t0
   max(t1) AS t1 FROM position_hours"""
 
 
-class _Once:
-    """A name that two jobs need: the first to ask makes it, a later one waits until made
-    (never for a job not yet started: the maker holds the lock while it works)."""
-
-    def __init__(self, make: Callable[[Engine], object]) -> None:
-        self._make = make
-        self._lock = threading.Lock()
-        self._made = False
-
-    def ensure(self, engine: Engine) -> None:
-        with self._lock:
-            if not self._made:
-                self._make(engine)
-                self._made = True
-
-
 def _stage_jobs(
     timer: _Timer,
     cfg: DetectConfig,
@@ -192,7 +184,7 @@ def _stage_jobs(
     directory: Future[Directory] = Future()
     hours_made = threading.Event()  # `position_hours` exists: the span can come from it
     # the encounter chain's break reports, made first by the other worker (off the chain)
-    grid_breaks = _Once(
+    grid_breaks = MadeOnce(
         lambda engine: timer.stage(
             engine, "encounter", [Step("grid_breaks", sql_events.GRID_BREAKS)], None
         )
