@@ -12,6 +12,7 @@ that applies to their category is in the same sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -362,14 +363,12 @@ def _within(items: Sequence[Spanned], start: int, end: int) -> list[Spanned]:
 
 
 def _bisect(items: Sequence[Spanned], start: int) -> int:
-    lo, hi = 0, len(items)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if items[mid].start < start:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    """The index of the first item starting at or after `start` (items sorted by start)."""
+    return bisect_left(items, start, key=_start)
+
+
+def _start(item: Spanned) -> int:
+    return item.start
 
 
 def _inside_name(hit: Hit, names: Sequence[Mention]) -> bool:

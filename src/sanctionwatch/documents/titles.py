@@ -16,6 +16,7 @@ name's last word must be unknown to the German lexicon, since German capitalises
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from sanctionwatch.documents.model import Mention
@@ -264,11 +265,10 @@ def _title_follows(text: str, end: int, tokens: Sequence[Token], language: str) 
 
 
 def _token_at(tokens: Sequence[Token], pos: int) -> int | None:
-    lo, hi = 0, len(tokens)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if tokens[mid].start < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo if lo < len(tokens) and tokens[lo].start == pos else None
+    """The index of the token starting exactly at `pos`, if any (tokens sorted by start)."""
+    i = bisect_left(tokens, pos, key=_start)
+    return i if i < len(tokens) and tokens[i].start == pos else None
+
+
+def _start(token: Token) -> int:
+    return token.start
