@@ -95,14 +95,7 @@ class ListEntity(EntityProxy):
         format: str | None = None,
     ) -> None:
         prop_obj = self.schema.properties.get(prop if isinstance(prop, str) else prop.name)
-        # `_fast`, inlined: this runs for every value a parser adds.
-        if (
-            prop_obj is None
-            or fuzzy
-            or format is not None
-            or prop_obj.stub
-            or prop_obj.type is registry.entity
-        ):
+        if prop_obj is None or not _fast(prop_obj, fuzzy, format):
             super().add(prop, values, cleaned=cleaned, quiet=quiet, fuzzy=fuzzy, format=format)
             return
         kind = type(values)
@@ -120,26 +113,12 @@ class ListEntity(EntityProxy):
     def _add_text(self, prop: Property, raw: str, cleaned: bool) -> None:
         if cleaned:
             # FtM's `string_list(value, sanitize=False)`: an empty string adds nothing.
-            if not raw:
-                return
-            value = raw
-        else:
-            cleaned_value = clean_value(prop.type, prop.format, raw)[1]
-            if cleaned_value is None:
-                return
-            value = cleaned_value
-        # FtM's `unsafe_add(prop, value, cleaned=True)` (4.x), inlined: the size limit of
-        # the type, then the value appended once per property.
-        limit = prop.type.total_size
-        size = len(value)
-        if limit is not None and self._size + size > limit:
+            if raw:
+                self.unsafe_add(prop, raw, cleaned=True)
             return
-        self._size += size
-        values = self._properties.get(prop.name)
-        if values is None:
-            self._properties[prop.name] = [value]
-        elif value not in values:
-            values.append(value)
+        value = clean_value(prop.type, prop.format, raw)[1]
+        if value is not None:
+            self.unsafe_add(prop, value, cleaned=True)
 
 
 class OrderedStatements(dict[Statement, None]):

@@ -18,7 +18,8 @@ from followthemoney import EntityProxy, registry
 from rigour.ids import IMO
 
 from sanctionwatch.errors import Problem
-from sanctionwatch.sources.entity import ListEntity, clean_value
+from sanctionwatch.sources.entity import ListEntity
+from sanctionwatch.sources.phones import clean_phone
 
 __all__ = [
     "IssueLog",
@@ -129,8 +130,8 @@ def add_value(
     if prop_obj is None:
         _keep_raw(entity, prop, text, log, location, f"{entity.schema.name} has no {prop}")
         return None
-    if prop_obj.type is registry.phone:
-        cleaned = clean_value(registry.phone, None, text)[1]  # off the stack: see `phones`
+    if prop_obj.type is registry.phone:  # the same cleaning, off the stack: see `phones`
+        cleaned = clean_phone(text, proxy=entity)
     else:
         cleaned = prop_obj.type.clean(text, proxy=entity)
     if cleaned is None:

@@ -13,15 +13,21 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+from followthemoney import EntityProxy
 from followthemoney.types import registry
 
 _helpers: dict[int, ThreadPoolExecutor] = {}
 
 
-def clean_phone(text: str, format: str | None = None) -> str | None:
-    """`registry.phone.clean_text(text, format=format)`, computed on the helper thread."""
-    return _helper().submit(registry.phone.clean_text, text, format=format).result()
+def clean_phone(
+    text: str, format: str | None = None, proxy: EntityProxy | None = None
+) -> str | None:
+    """`registry.phone.clean(text, format=format, proxy=proxy)` (the entity's countries help
+    read national numbers), computed on the helper thread."""
+    kwargs: dict[str, Any] = {"format": format, "proxy": proxy}
+    return _helper().submit(registry.phone.clean, text, **kwargs).result()
 
 
 def _helper() -> ThreadPoolExecutor:
