@@ -76,24 +76,19 @@ def entity_rows(entity: EntityProxy) -> list[StatementRow]:
         raise ValueError("entity without id")
     schema = entity.schema.name
     rows = [_row(entity_id, schema, BASE_ID, entity_id, None, None)]
-    # The hot path of an import: the same rows as `_row`, without the calls. Both kinds of
-    # entity keep their values by property name (`_statements`, `_properties`: what
-    # `iterprops` and `get_statements` or `get_prop` read), walked directly.
+    if isinstance(entity, StatementEntity):
+        for prop in entity.iterprops():
+            for stmt in entity.get_statements(prop):
+                rows.append(
+                    _row(entity_id, schema, prop.name, stmt.value, stmt.lang, stmt.original_value)
+                )
+        return rows
+    # The hot path of an import: the same key as `statement_key`, without the calls. A
+    # plain proxy keeps its values as {property name: [values]} (`EntityProxy._properties`,
+    # what `iterprops` and `get_prop` read): walked directly, in the proxy's own order.
     prefix = f"{entity_id}\x1f{schema}\x1f"
     refs = ref_prop_set()
     append = rows.append
-    if isinstance(entity, StatementEntity):
-        for name, stmts in entity._statements.items():
-            is_ref = name in refs
-            head = f"{prefix}{name}\x1f"
-            for stmt in stmts:
-                value, lang, original = stmt.value, stmt.lang, stmt.original_value
-                if original == value or not original:
-                    original = None
-                text = f"{head}{value}\x1f{lang or ''}\x1f{original or ''}"
-                key = blake2b(text.encode(), digest_size=16).hexdigest()
-                append((key, entity_id, schema, name, value, lang, original, is_ref))
-        return rows
     for name, values in entity._properties.items():
         is_ref = name in refs
         head = f"{prefix}{name}\x1f"
