@@ -213,7 +213,8 @@ def _stage_jobs(
             sql_events.encounters_sql(p),
             candidates="pair_points",
         )
-        if directory.done():  # one worker only: the summary comes next, assemble converts
+        # with one worker the summary has not run yet: then `assemble` converts these rows
+        if directory.done():
             convert("encounter")
 
     def loitering_identity(engine: Engine) -> None:
