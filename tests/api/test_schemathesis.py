@@ -11,6 +11,7 @@ one is made before the next call).
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from pathlib import Path
@@ -42,8 +43,10 @@ def in_memory_screener(store: StoreLike) -> ScreenerLike:
     return Screener.build(store.entities(), versions=store.current_versions())
 
 
-HOME = Path(tempfile.gettempdir()) / "sanctionwatch-schemathesis"
-shutil.rmtree(HOME, ignore_errors=True)  # a fresh workspace every run
+# One fresh folder per process: each xdist worker imports this module, and a shared fixed
+# path let two workers race on the same workspace (CI: "user ... exists already").
+HOME = Path(tempfile.mkdtemp(prefix="sanctionwatch-schemathesis-"))
+atexit.register(shutil.rmtree, HOME, ignore_errors=True)
 SETTINGS = api_settings(HOME, reader_ner=False)
 APP = create_app(
     SETTINGS,

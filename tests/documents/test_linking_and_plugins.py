@@ -178,3 +178,40 @@ def test_gazetteer_cache_is_reused_per_list_versions(tmp_path: Any) -> None:
     assert len(calls) == 2  # built for version 1 and version 2 only
     assert first.lookup("Chon Ma San", source="list") == again.lookup("Chon Ma San", source="list")
     assert newer.lookup("Chon Ma San", source="list")[0].entity_id == "v1"
+
+
+def test_gazetteer_cache_survives_builders_writing_at_once(tmp_path: Any) -> None:
+    """Server or test workers may build the same gazetteer together: each writes its own
+    temporary file, so none fails and the cache file that stays is a whole one."""
+    import threading
+
+    from followthemoney import model
+
+    from sanctionwatch.documents.cache import load_or_build_gazetteer
+
+    together = threading.Barrier(4)
+
+    def entities() -> list[Any]:
+        together.wait(timeout=30)  # all four build (and then write) at the same moment
+        vessel = model.make_entity("Vessel")
+        vessel.id = "v1"
+        vessel.add("name", "Chon Ma San")
+        return [vessel]
+
+    failures: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            load_or_build_gazetteer(entities, versions={"x": "1"}, cache_dir=tmp_path)
+        except BaseException as error:  # reported below, on the test's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=build) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert [p.suffix for p in tmp_path.iterdir()] == [".pickle"]  # no temporary file left
+    cached = load_or_build_gazetteer(lambda: [], versions={"x": "1"}, cache_dir=tmp_path)
+    assert cached.lookup("Chon Ma San", source="list")[0].entity_id == "v1"

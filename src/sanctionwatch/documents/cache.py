@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -50,8 +51,11 @@ def load_or_build_gazetteer(
     gazetteer = Gazetteer.build(entities())
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(gazetteer, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
+        # A temporary file of this process's own: several processes (server workers, test
+        # workers) may build the same gazetteer at once; each replace is atomic.
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=path.parent, prefix=path.stem, suffix=".tmp", delete=False
+        ) as out:
+            pickle.dump(gazetteer, out, protocol=pickle.HIGHEST_PROTOCOL)
+        Path(out.name).replace(path)
     return gazetteer
