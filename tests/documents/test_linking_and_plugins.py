@@ -184,6 +184,7 @@ def test_gazetteer_cache_survives_builders_writing_at_once(tmp_path: Any) -> Non
     """Server or test workers may build the same gazetteer together: each writes its own
     temporary file, so none fails and the cache file that stays is a whole one."""
     import threading
+    from concurrent.futures import ThreadPoolExecutor
 
     from followthemoney import model
 
@@ -198,20 +199,13 @@ def test_gazetteer_cache_survives_builders_writing_at_once(tmp_path: Any) -> Non
         vessel.add("name", "Chon Ma San")
         return [vessel]
 
-    failures: list[BaseException] = []
-
-    def build() -> None:
-        try:
-            load_or_build_gazetteer(entities, versions={"x": "1"}, cache_dir=tmp_path)
-        except BaseException as error:  # reported below, on the test's thread
-            failures.append(error)
-
-    threads = [threading.Thread(target=build) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        builds = [
+            pool.submit(load_or_build_gazetteer, entities, versions={"x": "1"}, cache_dir=tmp_path)
+            for _ in range(4)
+        ]
+        for build in builds:
+            build.result()  # re-raises a builder's error here
     assert [p.suffix for p in tmp_path.iterdir()] == [".pickle"]  # no temporary file left
     cached = load_or_build_gazetteer(lambda: [], versions={"x": "1"}, cache_dir=tmp_path)
     assert cached.lookup("Chon Ma San", source="list")[0].entity_id == "v1"
