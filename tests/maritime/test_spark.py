@@ -204,3 +204,22 @@ def test_spark_cleaning_plans_equal_duckdb(spark: Any, mixed: DetectInput, plan:
     assert got["spark"] == got["duckdb"]
     assert spikes["spark"] == spikes["duckdb"]
     assert len(got["spark"]) > 9000
+
+
+def test_close_drops_the_engines_views_and_keeps_others(spark: Any) -> None:
+    """A closed engine leaves no view behind (a registered table lives in the driver as long
+    as a view names it: repeated detections in one session ran the driver out of heap), and
+    leaves views it did not make alone."""
+    from sanctionwatch.engine.spark_engine import SparkEngine
+
+    spark.createDataFrame([(1,)], "x INT").createOrReplaceTempView("not_the_engines")
+    engine = SparkEngine(spark)
+    engine.register("close_raw", pa.table({"x": [1, 2, 3]}))
+    engine.create("close_made", "SELECT x * 2 AS y FROM close_raw")
+    engine.view("close_view", "SELECT y FROM close_made WHERE y > 2")
+    assert engine.count("close_view") == 2
+    engine.close()
+    gone = ("close_raw", "close_made", "close_view")
+    assert not [name for name in gone if spark.catalog.tableExists(name)]
+    assert spark.catalog.tableExists("not_the_engines")
+    spark.catalog.dropTempView("not_the_engines")

@@ -17,12 +17,20 @@ from sanctionwatch.errors import MissingExtraError
 
 
 def local_session(
-    *, master: str = "local[2]", shuffle_partitions: int = 4, conf: Mapping[str, str] | None = None
+    *,
+    master: str = "local[2]",
+    shuffle_partitions: int = 4,
+    driver_memory: str = "4g",
+    conf: Mapping[str, str] | None = None,
 ) -> Any:
     """A local SparkSession tuned for tests and small runs (`conf` adds settings).
 
     Python workers run this interpreter: with the default `python3` on PATH they would miss
     our virtualenv, and any session created first (getOrCreate) fixes it for everyone after.
+    `driver_memory` caps the driver's heap (the JVM takes only what it uses), which in local
+    mode holds the data too: with Spark's default of 1g, the third detection over 1M
+    positions in one session ran out of heap in the thread serving results to Python, and
+    `toArrow` then waited for it forever. It applies when this call starts the JVM.
     """
     try:
         from pyspark.sql import SparkSession
@@ -35,6 +43,7 @@ def local_session(
         .config("spark.pyspark.python", sys.executable)
         .appName("sanctionwatch")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        .config("spark.driver.memory", driver_memory)
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
@@ -68,19 +77,23 @@ class SparkEngine:
         )
         self.checkpoint = checkpoint
         self._cached: list[Any] = []
+        self._views: set[str] = set()  # dropped on close: a view keeps its data reachable
 
     def register(self, name: str, table: pa.Table) -> None:
         df = self.spark.createDataFrame(table)
         df.createOrReplaceTempView(name)
+        self._views.add(name)
 
     def create(self, name: str, select_sql: str) -> None:
         df = self.spark.sql(render(select_sql, "spark"))
         df = df.localCheckpoint(eager=True) if self.checkpoint else df.cache()
         self._cached.append(df)
         df.createOrReplaceTempView(name)
+        self._views.add(name)
 
     def view(self, name: str, select_sql: str) -> None:
         self.spark.sql(render(select_sql, "spark")).createOrReplaceTempView(name)
+        self._views.add(name)
 
     def arrow(self, select_sql: str) -> pa.Table:
         result = self.spark.sql(render(select_sql, "spark")).toArrow()
@@ -91,7 +104,12 @@ class SparkEngine:
         return int(self.spark.table(name).count())
 
     def close(self) -> None:
-        """Unpersist what this engine cached; the session stays (it may be shared)."""
+        """Unpersist what this engine cached and drop the views it named, so the data they
+        hold (registered tables live in the driver) can be freed; the session stays (it may
+        be shared)."""
         for df in self._cached:
             df.unpersist()
         self._cached.clear()
+        for name in sorted(self._views):
+            self.spark.catalog.dropTempView(name)
+        self._views.clear()
