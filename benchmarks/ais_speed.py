@@ -206,6 +206,9 @@ def spark_scaling(table: pa.Table, ports: pa.Table, partitions: list[int]) -> No
         conf={"spark.ui.showConsoleProgress": "false"},
     )
     session.sparkContext.setLogLevel("ERROR")
+    warm_up = SparkEngine(session)  # JVM start and JIT, outside the figures
+    detect(warm_up, DetectInput(table.slice(0, 10000), IDENTITY_SCHEMA.empty_table(), ports))
+    warm_up.close()
     for n in partitions:
         session.conf.set("spark.sql.shuffle.partitions", str(n))
         engine = SparkEngine(session)
