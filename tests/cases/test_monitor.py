@@ -103,9 +103,9 @@ def test_second_run_on_the_same_inputs_raises_nothing(config: Settings) -> None:
         assert len(ws.documents()) == 1 and len(ws.events()) == first["events_new"]
     for stored in alerts:
         alert = stored.alert
-        assert alert.algorithm and alert.params_hash and alert.list_versions == first[
-            "list_versions"
-        ]
+        assert (
+            alert.algorithm and alert.params_hash and alert.list_versions == first["list_versions"]
+        )
         assert stored.run_id == first["run_id"]
     by_kind: dict[str, list[Any]] = {}
     for stored in alerts:
@@ -258,8 +258,9 @@ def test_schedule_lets_bugs_surface() -> None:
 def test_one_scheduler_per_sqlite_store(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sw.sqlite'}"
     with scheduler_lock(url, home=tmp_path):
-        with pytest.raises(SchedulerBusyError, match="already running"), scheduler_lock(
-            url, home=tmp_path
+        with (
+            pytest.raises(SchedulerBusyError, match="already running"),
+            scheduler_lock(url, home=tmp_path),
         ):
             pass
         other = f"sqlite:///{tmp_path / 'other.sqlite'}"

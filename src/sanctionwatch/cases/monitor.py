@@ -286,8 +286,8 @@ def _portfolio_step(run: _Run, portfolio: Portfolio) -> None:
     from sanctionwatch.screening.service import MatchOptions
 
     threshold = run.options.threshold
-    match_options = MatchOptions(limit=5) if threshold is None else MatchOptions(
-        limit=5, threshold=threshold
+    match_options = (
+        MatchOptions(limit=5) if threshold is None else MatchOptions(limit=5, threshold=threshold)
     )
     key = str(Path(portfolio.path).resolve())
     digest = _digest(portfolio.sha256, run.list_versions, match_options.threshold)

@@ -204,8 +204,7 @@ def alerts_from_list_changes(
                         row.key,
                     ),
                     title=(
-                        f"{what}: {row.name!r} ~ {item.caption} "
-                        f"({diff.dataset} {diff.to_version})"
+                        f"{what}: {row.name!r} ~ {item.caption} ({diff.dataset} {diff.to_version})"
                     ),
                     severity="high" if change == "added" else "medium",
                     algorithm=LIST_DIFF_ALGORITHM,

@@ -87,14 +87,19 @@ def test_vessels_listed_or_made(lines: list[dict[str, Any]], by_id: dict[str, An
     vessels = {e["properties"]["name"][0]: e for e in _of(lines, "Vessel")}
     assert vessels["YUK TUNG"]["id"] == "ofac-23788"
     chon = vessels["CHON MA SAN"]["properties"]
-    assert (chon["imoNumber"], chon["mmsi"], chon["flag"]) == (["IMO8660313"], ["445539000"],
-                                                               ["kp"])
+    assert (chon["imoNumber"], chon["mmsi"], chon["flag"]) == (
+        ["IMO8660313"],
+        ["445539000"],
+        ["kp"],
+    )
     links = [e["properties"] for e in _of(lines, "UnknownLink")]
     encounter = next(e for e in _of(lines, "Event") if e["properties"]["name"][0].startswith("enc"))
     linked = {lk["object"][0] for lk in links if lk["subject"] == [encounter["id"]]}
     assert linked == {"ofac-23788", vessels["CHON MA SAN"]["id"]}
-    assert "gap@1" in " ".join(_of(lines, "Event")[0]["properties"]["summary"] +
-                               _of(lines, "Event")[1]["properties"]["summary"])
+    assert "gap@1" in " ".join(
+        _of(lines, "Event")[0]["properties"]["summary"]
+        + _of(lines, "Event")[1]["properties"]["summary"]
+    )
 
 
 def test_documents_mentions_and_evidence(lines: list[dict[str, Any]]) -> None:
@@ -112,8 +117,9 @@ def test_documents_mentions_and_evidence(lines: list[dict[str, Any]]) -> None:
 
 def test_screening_hit_is_a_resolved_mention(lines: list[dict[str, Any]]) -> None:
     portfolio = next(d for d in _of(lines, "Document") if d["properties"]["title"] == ["portfolio"])
-    party = next(m for m in _of(lines, "Mention") if m["properties"]["document"] ==
-                 [portfolio["id"]])
+    party = next(
+        m for m in _of(lines, "Mention") if m["properties"]["document"] == [portfolio["id"]]
+    )
     assert party["properties"]["name"] == ["Foreign Trade Bank of the DPRK"]
     assert party["properties"]["resolved"] == ["unsc-6908622"]
 

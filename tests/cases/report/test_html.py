@@ -119,8 +119,12 @@ def test_stored_xss_in_names_notes_and_evidence_is_inert(hostile_dossier: CaseDo
             "Lieferung von Granaten an Russland",
             ["granaten"],
             [(26, 34)],
-            [Segment("Lieferung von "), Segment("Granaten", "activity"), Segment(" an "),
-             Segment("Russland", "mention")],
+            [
+                Segment("Lieferung von "),
+                Segment("Granaten", "activity"),
+                Segment(" an "),
+                Segment("Russland", "mention"),
+            ],
             id="cue case-insensitive and a mention",
         ),
         pytest.param(

@@ -35,9 +35,7 @@ def _alert_detail(stored: StoredAlert) -> str:
     alert = stored.alert
     evidence: Mapping[str, Any] = alert.evidence
     if alert.kind == "ship_event":
-        vessels = ", ".join(
-            v.name or (f"MMSI {v.mmsi}" if v.mmsi else "?") for v in alert.vessels
-        )
+        vessels = ", ".join(v.name or (f"MMSI {v.mmsi}" if v.mmsi else "?") for v in alert.vessels)
         end = evidence.get("end")
         span = f" until {end}" if end else ""
         return f"{evidence.get('type', 'event')} ({vessels}){span}"

@@ -141,9 +141,9 @@ def flatten(value: Any, prefix: str = "") -> list[Fact]:
     return [Fact(prefix, _s(value))]
 
 
-def highlight(evidence: str, *, cues: Iterable[str], mentions: Iterable[tuple[int, int]]) -> (
-    tuple[Segment, ...]
-):
+def highlight(
+    evidence: str, *, cues: Iterable[str], mentions: Iterable[tuple[int, int]]
+) -> tuple[Segment, ...]:
     """Split the evidence sentence into plain, activity (indicator terms, case-insensitive)
     and mention runs. Activity marks win where both overlap."""
     marks = [""] * len(evidence)
@@ -200,8 +200,10 @@ def _document(stored: StoredAlert) -> DocumentEvidence:
         inside = [
             (int(m["start"]) - start, int(m["end"]) - start)
             for m in mentions
-            if isinstance(m.get("start"), int) and isinstance(m.get("end"), int)
-            and start <= m["start"] and m["end"] <= start + len(evidence)
+            if isinstance(m.get("start"), int)
+            and isinstance(m.get("end"), int)
+            and start <= m["start"]
+            and m["end"] <= start + len(evidence)
         ]
         activities.append(
             ActivityView(

@@ -111,9 +111,7 @@ def _events(dossier: CaseDossier) -> list[_Event]:
             for v in ev.get("vessels") or []
             if isinstance(v, Mapping)
         )
-        names = ", ".join(
-            str(v.get("name") or v.get("mmsi")) for v in ev.get("vessels") or [] if v
-        )
+        names = ", ".join(str(v.get("name") or v.get("mmsi")) for v in ev.get("vessels") or [] if v)
         label = f"alert {stored.id}: {ev.get('type')} {ev.get('start', '')} {names}".strip()
         out.append(
             _Event(
@@ -213,8 +211,9 @@ def map_svg(figure: MapFigure) -> str:
         '<g clip-path="url(#frame)">',
     ]
     if figure.land:
-        parts.append(f'<path d="{figure.land}" fill="#f3efe4" stroke="#9a8f7a" '
-                     'stroke-width="0.6"/>')
+        parts.append(
+            f'<path d="{figure.land}" fill="#f3efe4" stroke="#9a8f7a" stroke-width="0.6"/>'
+        )
     for line in figure.lines:
         dash = ' stroke-dasharray="5 4"' if line.dashed else ""
         pts = " ".join(f"{x},{y}" for x, y in line.points)

@@ -207,8 +207,9 @@ class _Builder:
                     "summary": summary,
                     "recordId": stored.alert.fingerprint,
                     "country": [v.get("flag") for v in vessels if v.get("flag")],
-                    "involved": [e.entity_id for e in stored.alert.entities
-                                 if e.entity_id in self.legal],
+                    "involved": [
+                        e.entity_id for e in stored.alert.entities if e.entity_id in self.legal
+                    ],
                 },
             )
         )

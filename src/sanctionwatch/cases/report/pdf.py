@@ -225,14 +225,22 @@ def _entities(w: _Writer, r: Report) -> None:
         refs = f" [{', '.join(e.references)}]" if e.references else ""
         w.heading(f"{e.caption} ({e.schema}){refs}", 3)
         w.para(f"id {e.id}; lists: {', '.join(e.datasets)}", size=8, colour=MUTED)
-        w.table(("Name", "Kind", "Script"), [(n.value, n.kind, n.script) for n in e.names],
-                widths=(6, 2, 1.5))
+        w.table(
+            ("Name", "Kind", "Script"),
+            [(n.value, n.kind, n.script) for n in e.names],
+            widths=(6, 2, 1.5),
+        )
         if e.sanctions:
             w.table(
                 ("Authority", "Programme", "Reference", "Listed", "Details"),
                 [
-                    (s.authority, s.programme, s.reference, s.listed,
-                     "\n".join(f"{f.label}: {f.value}" for f in s.facts))
+                    (
+                        s.authority,
+                        s.programme,
+                        s.reference,
+                        s.listed,
+                        "\n".join(f"{f.label}: {f.value}" for f in s.facts),
+                    )
                     for s in e.sanctions
                 ],
                 widths=(2.5, 1.5, 2, 1.6, 6),
@@ -269,12 +277,12 @@ def _evidence(w: _Writer, r: Report) -> None:
         for a in d.activities:
             w.evidence(a.segments)
             provisions = f"; provisions: {'; '.join(a.provisions)}" if a.provisions else ""
-            w.para(f"{a.category} ({a.direction}); assertion: {a.assertion}{provisions}",
-                   size=8.5)
+            w.para(f"{a.category} ({a.direction}); assertion: {a.assertion}{provisions}", size=8.5)
         w.facts(d.mentions)
     for s in r.ship_events:
-        w.heading(f"Ship event (alert {s.alert_id}): {s.type}"
-                  + (f" ({s.kind})" if s.kind else ""), 3)
+        w.heading(
+            f"Ship event (alert {s.alert_id}): {s.type}" + (f" ({s.kind})" if s.kind else ""), 3
+        )
         w.facts(
             [
                 *(Fact(f"Vessel {v.label}", v.value) for v in s.vessels),
@@ -294,8 +302,10 @@ def _evidence(w: _Writer, r: Report) -> None:
         w.facts([*(Fact(f"query {f.label}", f.value) for f in h.query), *h.explanation])
     for c in r.list_changes:
         w.heading(f"List change (alert {c.alert_id}): {c.change} {c.entity}", 3)
-        w.para(f"{c.dataset}, versions {c.versions}"
-               + (f"; portfolio party: {c.party}" if c.party else ""))
+        w.para(
+            f"{c.dataset}, versions {c.versions}"
+            + (f"; portfolio party: {c.party}" if c.party else "")
+        )
     if not (r.documents or r.ship_events or r.screening or r.list_changes):
         w.para("No evidence: the case has no alerts.", colour=MUTED)
 
@@ -303,11 +313,27 @@ def _evidence(w: _Writer, r: Report) -> None:
 def _records(w: _Writer, r: Report) -> None:
     w.heading("7. Alerts and how to reproduce them")
     w.table(
-        ("Alert", "Kind", "Title", "Severity", "Occurred", "Algorithm", "Params hash",
-         "List versions"),
+        (
+            "Alert",
+            "Kind",
+            "Title",
+            "Severity",
+            "Occurred",
+            "Algorithm",
+            "Params hash",
+            "List versions",
+        ),
         [
-            (str(a.id), a.kind, a.title, a.severity, a.occurred_at, a.algorithm, a.params_hash,
-             a.list_versions)
+            (
+                str(a.id),
+                a.kind,
+                a.title,
+                a.severity,
+                a.occurred_at,
+                a.algorithm,
+                a.params_hash,
+                a.list_versions,
+            )
             for a in r.alerts
         ],
         widths=(1, 1.8, 4, 1.3, 2.4, 1.8, 2.2, 2.6),
@@ -323,8 +349,13 @@ def _records(w: _Writer, r: Report) -> None:
     w.table(
         ("When", "Actor", "Action", "Target", "Details"),
         [
-            (a.at, a.actor, a.action, a.target,
-             ", ".join(f"{k}={v}" for k, v in sorted(a.details.items())))
+            (
+                a.at,
+                a.actor,
+                a.action,
+                a.target,
+                ", ".join(f"{k}={v}" for k, v in sorted(a.details.items())),
+            )
             for a in r.audit
         ],
         widths=(2.6, 1.8, 2, 1.6, 5),
