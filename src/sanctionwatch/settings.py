@@ -67,6 +67,28 @@ def _coerce(name: str, raw: Any, current: Any) -> Any:
     return str(raw)
 
 
+def _env_extras(env: Mapping[str, str], names: set[str]) -> dict[str, Any]:
+    """The further keys set as `SANCTIONWATCH_<KEY>` variables (they override the file).
+
+    A value is kept as text (each reader of a key converts it, as it does the file's
+    strings), except a TOML array such as `["news/", "feeds.txt"]`, for keys that take a
+    list."""
+    found: dict[str, Any] = {}
+    for variable, raw in env.items():
+        if not variable.startswith(ENV_PREFIX):
+            continue
+        key = variable[len(ENV_PREFIX) :].lower()
+        if not key or key in names or key in {"home", "config"}:
+            continue
+        if raw.lstrip().startswith("["):
+            try:
+                raw = tomllib.loads(f"value = {raw}")["value"]
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"{variable}: not a TOML array ({exc})") from exc
+        found[key] = raw
+    return found
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
 ) -> Settings:
@@ -88,6 +110,7 @@ def load_settings(
         raw = env.get(ENV_PREFIX + name.upper())
         if raw is not None:
             values[name] = raw
+    extra.update(_env_extras(env, names))
     values.update(overrides or {})
     base = Settings(home=home, db_url="", config_file=config_file, extra=extra)
     coerced = {k: _coerce(k, v, getattr(base, k)) for k, v in values.items()}

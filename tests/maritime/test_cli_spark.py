@@ -37,10 +37,14 @@ def test_cli_spark_equals_duckdb(
     spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SANCTIONWATCH_HOME", str(tmp_path / "home"))
+    # the engine's session comes from the settings (`SparkOptions`): this one is visible
+    # on the shared session, the master is not (a running context keeps its own)
+    monkeypatch.setenv("SANCTIONWATCH_SPARK_SHUFFLE_PARTITIONS", "3")
     partitions = spark.conf.get("spark.sql.shuffle.partitions")
     on_duckdb = detect_json("duckdb")
     try:
         on_spark = detect_json("spark")
+        assert spark.conf.get("spark.sql.shuffle.partitions") == "3"
     finally:  # the CLI's getOrCreate re-sets runtime settings on the shared session
         spark.conf.set("spark.sql.shuffle.partitions", partitions)
     kinds = {e["details"].get("kind") for e in on_duckdb if e["type"] == "identity"}

@@ -53,7 +53,8 @@ def test_locked_account_answers_429_with_retry_after(app_ws: tuple[FastAPI, Work
     assert statuses == [401, 401]
     refused = post_login(app, "ana", PASSWORD, "10.0.0.9")  # the right password, too late
     assert refused.status_code == 429
-    assert refused.headers["retry-after"] == "300"
+    # whole seconds left of the 5 minutes: a second may pass between the lock and this
+    assert 298 <= int(refused.headers["retry-after"]) <= 300
     page = re.sub(r"\s+", " ", refused.text)
     assert "Too many failed logins. Try again in 5 minutes." in page
     assert 'name="login_token"' in page  # the form is still there
@@ -69,7 +70,8 @@ def test_unknown_name_gets_the_same_answers(app_ws: tuple[FastAPI, Workspace]) -
     app, _ = app_ws
     answers = [post_login(app, "nobody", "wrong", f"10.1.0.{n}") for n in range(3)]
     assert [a.status_code for a in answers] == [401, 401, 429]
-    assert answers[2].headers["retry-after"] == "300"
+    # whole seconds left of the 5 minutes: a second may pass between the lock and this
+    assert 298 <= int(answers[2].headers["retry-after"]) <= 300
 
 
 def test_one_address_is_locked_across_names(app_ws: tuple[FastAPI, Workspace]) -> None:

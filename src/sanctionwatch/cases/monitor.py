@@ -432,7 +432,7 @@ def _ais_step(run: _Run) -> None:
 def _detect_new(run: _Run, paths: Sequence[Path]) -> list[dict[str, Any]]:
     import pyarrow.compute as pc
 
-    from sanctionwatch.engine import open_engine
+    from sanctionwatch.engine import SparkOptions, open_engine
     from sanctionwatch.maritime.ingest import read_inputs
     from sanctionwatch.maritime.pipeline import DetectInput, detect, load_ports
     from sanctionwatch.maritime.storage import load_ingested, store_ingested
@@ -455,7 +455,9 @@ def _detect_new(run: _Run, paths: Sequence[Path]) -> list[dict[str, Any]]:
         run.warn("AIS: no World Port Index (ais_context): DPRK port visits are not detected")
         ports_file = None
     data = DetectInput(positions, identities, load_ports(ports_file), _watchlist(run))
-    engine = open_engine(run.options.engine)
+    engine = open_engine(
+        run.options.engine, spark_options=SparkOptions.from_settings(run.settings.extra)
+    )
     try:
         result = detect(engine, data, start=start, end=end)
     finally:

@@ -135,12 +135,12 @@ def detect_cmd(
     ] = None,
 ) -> None:
     """Detect encounters, loitering, gaps, port visits, identity anomalies and dark STS."""
-    from sanctionwatch.engine import open_engine
+    from sanctionwatch.engine import SparkOptions, open_engine
     from sanctionwatch.maritime.pipeline import detect, detect_windows
 
     start, end = _parse_time(from_), _parse_time(to)
     data, report = _load(inputs, start, end, context)
-    eng = open_engine(engine)
+    eng = open_engine(engine, spark_options=SparkOptions.from_settings(settings().extra))
     try:
         if window_days > 0:
             day = 86400

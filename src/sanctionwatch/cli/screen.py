@@ -120,16 +120,21 @@ def register(app: typer.Typer) -> None:
         if engine not in ("duckdb", "spark"):
             raise InputError(f"unknown engine {engine!r}: use duckdb or spark")
         options = MatchOptions(limit=limit, threshold=threshold, cutoff=0.5)
-        screener = load_screener(settings())
+        conf = settings()
+        screener = load_screener(conf)
         if engine == "spark":
+            from sanctionwatch.engine.spark_engine import SparkOptions, spark_session
             from sanctionwatch.screening.spark_batch import screen_file_spark
 
             columns, _ = read_table(input_path)
             spec = spec_for(
                 columns, overrides=_parse_columns(column or []), schema=schema, options=options
             )
-            err_console.print("screening on Spark (local mode)...")
-            columns, rows = screen_file_spark(screener, input_path, spec)
+            spark_options = SparkOptions.from_settings(conf.extra)
+            err_console.print(f"screening on Spark (master {spark_options.master})...")
+            columns, rows = screen_file_spark(
+                screener, input_path, spec, spark=spark_session(spark_options)
+            )
         else:
             columns, source = read_table(input_path)
             spec = spec_for(

@@ -11,6 +11,7 @@ from sanctionwatch.engine.base import (
     run_concurrently,
     run_steps,
 )
+from sanctionwatch.engine.spark_engine import SparkOptions
 from sanctionwatch.engine.sql import Dialect, render
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Dialect",
     "Engine",
     "MadeOnce",
+    "SparkOptions",
     "Step",
     "open_engine",
     "render",
@@ -27,8 +29,15 @@ __all__ = [
 ]
 
 
-def open_engine(name: str, *, threads: int | None = None, spark: object | None = None) -> Engine:
-    """An engine by name: "duckdb" (default, embedded) or "spark" (extra `[spark]`)."""
+def open_engine(
+    name: str,
+    *,
+    threads: int | None = None,
+    spark: object | None = None,
+    spark_options: SparkOptions | None = None,
+) -> Engine:
+    """An engine by name: "duckdb" (default, embedded) or "spark" (extra `[spark]`; on the
+    session `spark`, else one made from `spark_options`)."""
     from sanctionwatch.errors import InputError
 
     if name == "duckdb":
@@ -36,7 +45,7 @@ def open_engine(name: str, *, threads: int | None = None, spark: object | None =
 
         return DuckDBEngine(threads=threads)
     if name == "spark":
-        from sanctionwatch.engine.spark_engine import SparkEngine
+        from sanctionwatch.engine.spark_engine import SparkEngine, spark_session
 
-        return SparkEngine(spark)
+        return SparkEngine(spark if spark is not None else spark_session(spark_options))
     raise InputError(f"unknown engine {name!r}: use duckdb or spark")

@@ -8,12 +8,53 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 
 from sanctionwatch.engine.sql import Dialect, render
-from sanctionwatch.errors import MissingExtraError
+from sanctionwatch.errors import ConfigError, MissingExtraError
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """Where the Spark engine runs, from the settings keys `spark_master` (`local[N]`, or a
+    cluster: `spark://host:7077`, `yarn`, `k8s://...`), `spark_driver_memory` and
+    `spark_shuffle_partitions` (raise it for a cluster: about two to three per core).
+    When the process already has a Spark session (e.g. under `spark-submit`), that one is
+    used and only the shuffle partitions apply."""
+
+    master: str = "local[2]"
+    driver_memory: str = "4g"
+    shuffle_partitions: int = 4
+
+    @classmethod
+    def from_settings(cls, extra: Mapping[str, Any]) -> SparkOptions:
+        """The options in a settings object's further keys (`Settings.extra`)."""
+        default = cls()
+        raw = extra.get("spark_shuffle_partitions", default.shuffle_partitions)
+        try:
+            partitions = int(raw)
+        except (TypeError, ValueError):
+            partitions = 0
+        if partitions < 1:
+            raise ConfigError(f"setting 'spark_shuffle_partitions' must be >= 1, got {raw!r}")
+        return cls(
+            master=str(extra.get("spark_master") or default.master),
+            driver_memory=str(extra.get("spark_driver_memory") or default.driver_memory),
+            shuffle_partitions=partitions,
+        )
+
+
+def spark_session(options: SparkOptions | None = None) -> Any:
+    """The Spark session for these options (or the process's active one)."""
+    chosen = options or SparkOptions()
+    return local_session(
+        master=chosen.master,
+        shuffle_partitions=chosen.shuffle_partitions,
+        driver_memory=chosen.driver_memory,
+    )
 
 
 def local_session(
@@ -23,7 +64,8 @@ def local_session(
     driver_memory: str = "4g",
     conf: Mapping[str, str] | None = None,
 ) -> Any:
-    """A local SparkSession tuned for tests and small runs (`conf` adds settings).
+    """A SparkSession (local by default) tuned for tests and small runs (`conf` adds
+    settings); `spark_session` makes one from the user's `SparkOptions`.
 
     Python workers run this interpreter: with the default `python3` on PATH they would miss
     our virtualenv, and any session created first (getOrCreate) fixes it for everyone after.

@@ -12,16 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sanctionwatch.engine.spark_engine import local_session
+from sanctionwatch.engine.spark_engine import spark_session
 from sanctionwatch.screening.batch import BatchSpec, read_table, screen_row, table_format
 from sanctionwatch.screening.service import Screener
 
 _ROW = "_sw_row"
-
-
-def spark_session(master: str = "local[2]") -> Any:
-    """A local Spark session with small shuffles (or the active one)."""
-    return local_session(master=master, shuffle_partitions=4)
 
 
 def _input_frame(spark: Any, path: Path) -> tuple[list[str], Any]:
