@@ -46,3 +46,41 @@ def test_open_engine_makes_its_session_from_the_options(monkeypatch: pytest.Monk
     engine = open_engine("spark", spark_options=SparkOptions("spark://h:7077", "2g", 16))
     assert isinstance(engine, spark_engine.SparkEngine)
     assert made == [{"master": "spark://h:7077", "shuffle_partitions": 16, "driver_memory": "2g"}]
+
+
+class RecordingBuilder:
+    """Stands in for `SparkSession.builder`: records the master and settings."""
+
+    def __init__(self) -> None:
+        self.settings: dict[str, str] = {}
+
+    def master(self, value: str) -> RecordingBuilder:
+        self.settings["master"] = value
+        return self
+
+    def appName(self, value: str) -> RecordingBuilder:
+        return self
+
+    def config(self, key: str, value: str) -> RecordingBuilder:
+        self.settings[key] = value
+        return self
+
+    def getOrCreate(self) -> dict[str, str]:
+        return self.settings
+
+
+@pytest.mark.parametrize(
+    ("master", "pins_python"), [("local[2]", True), ("spark://h:7077", False), ("yarn", False)]
+)
+def test_only_local_sessions_pin_this_interpreter(
+    monkeypatch: pytest.MonkeyPatch, master: str, pins_python: bool
+) -> None:
+    from pyspark.sql import SparkSession
+
+    builder = RecordingBuilder()
+    monkeypatch.setattr(SparkSession, "builder", builder)
+    made = spark_engine.spark_session(SparkOptions(master, "6g", 32))
+    assert made["master"] == master
+    assert made["spark.driver.memory"] == "6g"
+    assert made["spark.sql.shuffle.partitions"] == "32"
+    assert ("spark.pyspark.python" in made) is pins_python

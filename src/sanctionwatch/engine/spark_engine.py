@@ -67,8 +67,9 @@ def local_session(
     """A SparkSession (local by default) tuned for tests and small runs (`conf` adds
     settings); `spark_session` makes one from the user's `SparkOptions`.
 
-    Python workers run this interpreter: with the default `python3` on PATH they would miss
-    our virtualenv, and any session created first (getOrCreate) fixes it for everyone after.
+    On a local master, Python workers run this interpreter: with the default `python3` on
+    PATH they would miss our virtualenv, and any session created first (getOrCreate) fixes
+    it for everyone after.
     `driver_memory` caps the driver's heap (the JVM takes only what it uses), which in local
     mode holds the data too: with Spark's default of 1g, the third detection over 1M
     positions in one session ran out of heap in the thread serving results to Python, and
@@ -78,12 +79,15 @@ def local_session(
         from pyspark.sql import SparkSession
     except ModuleNotFoundError as exc:
         raise MissingExtraError("pyspark", "spark") from exc
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    builder = SparkSession.builder.master(master)
+    if master.startswith("local"):
+        # on a cluster the executors' Python is the cluster's to set (PYSPARK_PYTHON,
+        # spark.pyspark.python): this interpreter's path need not exist on its nodes
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        builder = builder.config("spark.pyspark.python", sys.executable)
     builder = (
-        SparkSession.builder.master(master)
-        .config("spark.pyspark.python", sys.executable)
-        .appName("sanctionwatch")
+        builder.appName("sanctionwatch")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.driver.memory", driver_memory)
         .config("spark.ui.enabled", "false")
