@@ -210,6 +210,20 @@ def test_options_from_the_settings_file(tmp_path: Path) -> None:
         interval_minutes(Settings(home=home, db_url="", extra={"monitor_interval_minutes": 0}))
 
 
+def test_the_ship_detectors_engine_is_a_setting(tmp_path: Path) -> None:
+    def engine(**extra: Any) -> str:
+        return MonitorOptions.from_settings(Settings(home=tmp_path, db_url="", extra=extra)).engine
+
+    assert engine() == "duckdb"
+    assert engine(monitor_engine="Spark") == "spark"
+    from_env = load_settings(
+        env={"SANCTIONWATCH_HOME": str(tmp_path), "SANCTIONWATCH_MONITOR_ENGINE": "spark"}
+    )
+    assert MonitorOptions.from_settings(from_env).engine == "spark"
+    with pytest.raises(ConfigError, match="monitor_engine"):
+        engine(monitor_engine="hadoop")
+
+
 @pytest.mark.postgres
 def test_documents_run_on_postgresql(ws_pg_url: str, tmp_path: Path) -> None:
     config = load_settings(

@@ -78,11 +78,21 @@ class MonitorOptions:
             ais_context=_path(extra.get("ais_context")),
             mirror=settings.mirror,
             threshold=_threshold(extra.get("monitor_threshold")),
+            engine=_engine(extra.get("monitor_engine")),
         )
         return replace(options, **{k: v for k, v in overrides.items() if v is not None})
 
     def to_dict(self) -> dict[str, Any]:
         return json.loads(json.dumps(asdict(self), default=str))  # type: ignore[no-any-return]
+
+
+def _engine(value: Any) -> str:
+    """The engine of the ship detectors: `monitor_engine`, "duckdb" (default) or "spark"
+    (where: the `spark_*` settings)."""
+    engine = str(value or "duckdb").strip().lower()
+    if engine not in ("duckdb", "spark"):
+        raise ConfigError(f"setting 'monitor_engine' must be duckdb or spark, got {value!r}")
+    return engine
 
 
 def _path(value: Any) -> Path | None:
