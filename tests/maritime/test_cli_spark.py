@@ -55,3 +55,28 @@ def test_cli_spark_equals_duckdb(
 def normalise(events: list[dict[str, Any]]) -> list[str]:
     """Sorted JSON with floats to 5 decimals (as `parity.normalise` does for Event lists)."""
     return sorted(json.dumps(_round(e), sort_keys=True) for e in events)
+
+
+def test_cli_spark_reads_the_ingested_store(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ais ingest`, then `ais detect --engine spark` without files: Spark reads the stored
+    Parquet itself (`StoredPositions`) and finds what DuckDB finds in the same store."""
+    monkeypatch.setenv("SANCTIONWATCH_HOME", str(tmp_path / "home"))
+    app = build_app("ais")
+    ingested = CliRunner().invoke(app, ["ais", "ingest", *INPUTS])
+    assert ingested.exit_code == 0, ingested.output
+
+    def detect_stored(engine: str) -> list[dict[str, Any]]:
+        args = ["ais", "detect", "--engine", engine, "--json", "--context", str(AIS / "context")]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        return [json.loads(line) for line in result.stdout.splitlines()]
+
+    partitions = spark.conf.get("spark.sql.shuffle.partitions")
+    on_duckdb = detect_stored("duckdb")
+    try:
+        on_spark = detect_stored("spark")
+    finally:  # as above: the CLI's session settings stay on the shared session
+        spark.conf.set("spark.sql.shuffle.partitions", partitions)
+    assert on_duckdb and normalise(on_spark) == normalise(on_duckdb)

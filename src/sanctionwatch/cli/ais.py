@@ -48,17 +48,27 @@ def _parse_time(value: str | None) -> int | None:
 
 
 def _load(
-    inputs: list[Path] | None, start: int | None, end: int | None, context: Path | None
+    inputs: list[Path] | None,
+    start: int | None,
+    end: int | None,
+    context: Path | None,
+    *,
+    leave_stored: bool = False,
 ) -> Any:
+    """The detectors' input. With `leave_stored`, ingested positions stay on disk for the
+    engine to read (Spark: on its executors) instead of passing through this process."""
     from sanctionwatch.maritime.ingest import read_inputs
     from sanctionwatch.maritime.pipeline import DetectInput, load_ports
-    from sanctionwatch.maritime.storage import load_ingested
+    from sanctionwatch.maritime.storage import load_identities, load_ingested, stored_positions
     from sanctionwatch.maritime.watchlist import load_watchlist
 
     report = None
+    stored = stored_positions(settings().home) if leave_stored and not inputs else None
     if inputs:
         ingested = read_inputs(inputs)
         positions, identities, report = ingested.positions, ingested.identities, ingested.report
+    elif stored is not None:
+        positions, identities = stored, load_identities(settings().home)
     else:
         positions, identities = load_ingested(settings().home, start=start, end=end)
     ctx = _context_dir(context)
@@ -139,7 +149,10 @@ def detect_cmd(
     from sanctionwatch.maritime.pipeline import detect, detect_windows
 
     start, end = _parse_time(from_), _parse_time(to)
-    data, report = _load(inputs, start, end, context)
+    # on Spark, ingested positions are read by the executors (not for windows or a map,
+    # which need them in this process)
+    leave_stored = engine == "spark" and window_days <= 0 and map_out is None
+    data, report = _load(inputs, start, end, context, leave_stored=leave_stored)
     eng = open_engine(engine, spark_options=SparkOptions.from_settings(settings().extra))
     try:
         if window_days > 0:

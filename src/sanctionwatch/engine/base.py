@@ -32,6 +32,12 @@ class Engine(Protocol):
     def register(self, name: str, table: pa.Table) -> None:
         """Make an Arrow table queryable under `name`, replacing any previous one."""
 
+    def register_parquet(self, name: str, root: str, columns: Sequence[str]) -> None:
+        """Make the Parquet files under folder `root` (hive-partitioned, e.g. `day=...`)
+        queryable under `name` with `columns`, read by the engine itself: on Spark by its
+        executors, so the data never passes through this process (`root` must then be on
+        storage they all see)."""
+
     def create(self, name: str, select_sql: str) -> None:
         """Materialise `select_sql` (DuckDB dialect) as table or view `name`."""
 

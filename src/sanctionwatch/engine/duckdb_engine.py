@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from sanctionwatch.engine.sql import Dialect
+from sanctionwatch.engine.sql import Dialect, sql_literal
 
 
 class DuckDBEngine:
@@ -47,6 +48,14 @@ class DuckDBEngine:
     def register(self, name: str, table: pa.Table) -> None:
         self._arrow[name] = table  # keep a reference: DuckDB scans it lazily
         self.con.register(name, table)
+
+    def register_parquet(self, name: str, root: str, columns: Sequence[str]) -> None:
+        pattern = sql_literal(f"{root.rstrip('/')}/**/*.parquet")
+        picked = ", ".join(columns)
+        self.con.execute(
+            f"CREATE OR REPLACE VIEW {name} AS SELECT {picked}"
+            f" FROM read_parquet({pattern}, hive_partitioning = true)"
+        )
 
     def create(self, name: str, select_sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {select_sql}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,6 +128,11 @@ class SparkEngine:
     def register(self, name: str, table: pa.Table) -> None:
         df = self.spark.createDataFrame(table)
         df.createOrReplaceTempView(name)
+        self._views.add(name)
+
+    def register_parquet(self, name: str, root: str, columns: Sequence[str]) -> None:
+        # partition folders (day=...) are discovered by Spark; only `columns` are kept
+        self.spark.read.parquet(root).select(*columns).createOrReplaceTempView(name)
         self._views.add(name)
 
     def create(self, name: str, select_sql: str) -> None:

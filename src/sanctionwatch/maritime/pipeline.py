@@ -29,6 +29,7 @@ from sanctionwatch.engine import (
     run_concurrently,
     run_steps,
 )
+from sanctionwatch.errors import InputError
 from sanctionwatch.maritime import sql_clean, sql_events, sql_identity
 from sanctionwatch.maritime.events import (
     approach_then_dark,
@@ -42,9 +43,10 @@ from sanctionwatch.maritime.events import (
 )
 from sanctionwatch.maritime.identity import identity_rows
 from sanctionwatch.maritime.params import DetectConfig
-from sanctionwatch.maritime.records import Event
+from sanctionwatch.maritime.records import POSITION_SCHEMA, Event
 from sanctionwatch.maritime.shore import register_shore
 from sanctionwatch.maritime.sql_clean import CleanPlan
+from sanctionwatch.maritime.storage import StoredPositions
 from sanctionwatch.maritime.watchlist import Watchlist
 
 PORT_SCHEMA = pa.schema(
@@ -91,7 +93,7 @@ class DetectResult:
 class DetectInput:
     """What the detectors read: positions, identities, ports and the watchlist."""
 
-    positions: pa.Table
+    positions: pa.Table | StoredPositions  # stored: the engine reads the Parquet itself
     identities: pa.Table
     ports: pa.Table
     watchlist: Watchlist | None = None
@@ -318,7 +320,10 @@ def detect(
     chooses how duplicates are found (see `sql_clean.clean_positions`), never the result."""
     cfg = config or DetectConfig()
     timer = _Timer()
-    engine.register("raw_positions", data.positions)
+    if isinstance(data.positions, StoredPositions):
+        engine.register_parquet("raw_positions", str(data.positions.root), POSITION_SCHEMA.names)
+    else:
+        engine.register("raw_positions", data.positions)
     engine.register("identities", data.identities)
     engine.register("ports", data.ports)
     conds = ["TRUE"]
@@ -341,7 +346,7 @@ def detect(
         timer.cpu["clean"] = time.process_time() - started_cpu
         started = time.perf_counter()
         run_concurrently(engine, jobs, branches)
-    stats: dict[str, Any] = {"positions_in": data.positions.num_rows, "clean_plan": plan}
+    stats: dict[str, Any] = {"positions_in": _positions_in(engine, data), "clean_plan": plan}
     stats["after_clean_s"] = round(time.perf_counter() - started, 4)  # stages overlap
     stats["workers"] = min(engine.concurrency, len(jobs))
     n, t0, t1 = span["n"], span["t0"], span["t1"]
@@ -364,6 +369,13 @@ def detect(
         data_end=t1,
     )
     return DetectResult(events, stats)
+
+
+def _positions_in(engine: Engine, data: DetectInput) -> int:
+    """Reports given: the table's rows, or a count of the stored ones (a scan on the engine)."""
+    if isinstance(data.positions, StoredPositions):
+        return int(rows(engine, "SELECT count(*) AS n FROM raw_positions")[0]["n"])
+    return int(data.positions.num_rows)
 
 
 def assemble(
@@ -433,6 +445,8 @@ def detect_windows(
 ) -> DetectResult:
     """Detect in overlapping windows and merge idempotently: no blind spot at window edges
     for events shorter than `overlap_s` (choose it >= longest event + merge gap)."""
+    if isinstance(data.positions, StoredPositions):
+        raise InputError("detection in windows needs the positions in memory, not stored")
     ts = data.positions["ts"]
     if data.positions.num_rows == 0:
         return DetectResult([], {})

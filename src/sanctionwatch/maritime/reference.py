@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from sanctionwatch.maritime.events import haversine_km
 from sanctionwatch.maritime.params import (
     NM_KM,
@@ -460,6 +462,8 @@ def detect_reference(
 ) -> DetectResult:
     """The same events as `pipeline.detect`, computed in plain Python (small inputs only)."""
     cfg = config or DetectConfig()
+    if not isinstance(data.positions, pa.Table):
+        raise TypeError("the reference reads positions in memory (a pyarrow Table)")
     points, spikes = clean(data.positions.to_pylist(), cfg.clean, start, end)
     ports = data.ports.to_pylist()
     summary = identity_summary(data.identities.to_pylist())

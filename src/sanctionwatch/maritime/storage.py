@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -56,6 +57,22 @@ def ais_root(home: Path) -> Path:
     return home / "ais"
 
 
+@dataclass(frozen=True)
+class StoredPositions:
+    """Ingested positions left on disk (`root`: the day-partitioned Parquet folder) for the
+    engine to read itself: Spark then reads them on its executors, not through this
+    process. Use `stored_positions`, which says None when nothing is stored."""
+
+    root: Path
+
+
+def stored_positions(home: Path) -> StoredPositions | None:
+    root = ais_root(home) / "positions"
+    if not root.is_dir() or not any(root.rglob("*.parquet")):
+        return None
+    return StoredPositions(root.resolve())
+
+
 def store_ingested(home: Path, positions: pa.Table, identities: pa.Table) -> dict[str, int]:
     root = ais_root(home)
     return {
@@ -70,5 +87,10 @@ def load_ingested(
     root = ais_root(home)
     return (
         read_partitioned(root / "positions", POSITION_SCHEMA, start=start, end=end),
-        read_partitioned(root / "identities", IDENTITY_SCHEMA),
+        load_identities(home),
     )
+
+
+def load_identities(home: Path) -> pa.Table:
+    """The ingested identity (static) messages: few beside the positions."""
+    return read_partitioned(ais_root(home) / "identities", IDENTITY_SCHEMA)
