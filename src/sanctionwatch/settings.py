@@ -67,6 +67,24 @@ def _coerce(name: str, raw: Any, current: Any) -> Any:
     return str(raw)
 
 
+def number_setting(extra: Mapping[str, Any], key: str, default: float) -> float:
+    """A numeric further key: a TOML number, or text (from the file or a variable)."""
+    raw = extra.get(key, default)
+    try:
+        return float(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {key!r} must be a number, got {raw!r}") from exc
+
+
+def whole_setting(extra: Mapping[str, Any], key: str, default: int) -> int:
+    """A whole-number further key: a TOML integer, or text such as "12"."""
+    raw = extra.get(key, default)
+    try:
+        return int(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {key!r} must be an integer, got {raw!r}") from exc
+
+
 def _env_extras(env: Mapping[str, str], names: set[str]) -> dict[str, Any]:
     """The further keys set as `SANCTIONWATCH_<KEY>` variables (they override the file).
 

@@ -57,7 +57,7 @@ from sanctionwatch.api.routes import (
 )
 from sanctionwatch.api.state import ScreenerHolder
 from sanctionwatch.errors import ConfigError
-from sanctionwatch.settings import Settings
+from sanctionwatch.settings import Settings, number_setting
 
 if TYPE_CHECKING:
     from sanctionwatch.cases.workspace import Workspace
@@ -84,11 +84,7 @@ DESCRIPTION = (
 
 
 def refresh_seconds(settings: Settings) -> float:
-    raw = settings.extra.get(REFRESH_SECONDS_KEY, DEFAULT_REFRESH_SECONDS)
-    try:
-        return float(raw)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {REFRESH_SECONDS_KEY!r} must be a number, got {raw!r}") from exc
+    return number_setting(settings.extra, REFRESH_SECONDS_KEY, DEFAULT_REFRESH_SECONDS)
 
 
 def default_screener_factory(settings: Settings) -> ScreenerFactory:
@@ -126,15 +122,11 @@ def _warm_and_settle(warm: Callable[[], None], resettle: float | None) -> None:
 def resettle_seconds(settings: Settings) -> float | None:
     """How often a server process collects the garbage its young-generation freezing kept
     (see `heap`); 0 turns the timer off (then only index builds do)."""
-    raw = settings.extra.get(HEAP_RESETTLE_MINUTES_KEY, DEFAULT_HEAP_RESETTLE_MINUTES)
-    try:
-        minutes = float(raw)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(
-            f"setting {HEAP_RESETTLE_MINUTES_KEY!r} must be a number, got {raw!r}"
-        ) from exc
+    minutes = number_setting(
+        settings.extra, HEAP_RESETTLE_MINUTES_KEY, DEFAULT_HEAP_RESETTLE_MINUTES
+    )
     if minutes < 0:
-        raise ConfigError(f"setting {HEAP_RESETTLE_MINUTES_KEY!r} must be 0 or more, got {raw!r}")
+        raise ConfigError(f"setting {HEAP_RESETTLE_MINUTES_KEY!r} must be 0 or more, got {minutes}")
     return 60.0 * minutes or None
 
 
@@ -145,13 +137,9 @@ def open_default_store(settings: Settings) -> Store:
 
 
 def session_hours(settings: Settings) -> float:
-    raw = settings.extra.get(SESSION_HOURS_KEY, DEFAULT_SESSION_HOURS)
-    try:
-        hours = float(raw)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {SESSION_HOURS_KEY!r} must be a number, got {raw!r}") from exc
+    hours = number_setting(settings.extra, SESSION_HOURS_KEY, DEFAULT_SESSION_HOURS)
     if hours <= 0:
-        raise ConfigError(f"setting {SESSION_HOURS_KEY!r} must be positive, got {raw!r}")
+        raise ConfigError(f"setting {SESSION_HOURS_KEY!r} must be positive, got {hours}")
     return hours
 
 

@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sanctionwatch.errors import ConfigError
-from sanctionwatch.settings import Settings
+from sanctionwatch.settings import Settings, number_setting
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -85,13 +85,9 @@ class AppCaches:
 
 
 def seconds_setting(settings: Settings, key: str) -> float:
-    raw = settings.extra.get(key, DEFAULT_SECONDS)
-    try:
-        seconds = float(raw)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {key!r} must be a number of seconds, got {raw!r}") from exc
+    seconds = number_setting(settings.extra, key, DEFAULT_SECONDS)
     if seconds < 0:
-        raise ConfigError(f"setting {key!r} must not be negative, got {raw!r}")
+        raise ConfigError(f"setting {key!r} must not be negative, got {seconds}")
     return seconds
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from sanctionwatch.api.errors import NotReadyError
 from sanctionwatch.api.ports import ScreenerLike, StoreLike
 from sanctionwatch.documents.reader import Reader
-from sanctionwatch.errors import ConfigError, SanctionwatchError
-from sanctionwatch.settings import Settings
+from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.settings import Settings, number_setting
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +62,7 @@ def default_reader_factory(
 
 
 def wait_seconds(settings: Settings) -> float:
-    raw = settings.extra.get(READER_WAIT_KEY, DEFAULT_WAIT_SECONDS)
-    try:
-        return float(raw)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {READER_WAIT_KEY!r} must be a number, got {raw!r}") from exc
+    return number_setting(settings.extra, READER_WAIT_KEY, DEFAULT_WAIT_SECONDS)
 
 
 class ReaderHolder:

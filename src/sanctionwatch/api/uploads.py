@@ -14,19 +14,14 @@ from fastapi import Request, UploadFile
 
 from sanctionwatch.api.errors import ApiError
 from sanctionwatch.cases.views import UnsupportedUpload, UploadTooLarge
-from sanctionwatch.errors import ConfigError
-from sanctionwatch.settings import Settings
+from sanctionwatch.settings import Settings, whole_setting
 
 UPLOAD_MAX_KEY = "upload_max_bytes"
 DEFAULT_UPLOAD_MAX = 10 * 1024 * 1024
 
 
 def upload_limit(settings: Settings) -> int:
-    raw = settings.extra.get(UPLOAD_MAX_KEY, DEFAULT_UPLOAD_MAX)
-    try:
-        return int(raw)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {UPLOAD_MAX_KEY!r} must be an integer, got {raw!r}") from exc
+    return whole_setting(settings.extra, UPLOAD_MAX_KEY, DEFAULT_UPLOAD_MAX)
 
 
 def too_large(limit: int) -> ApiError:

@@ -34,7 +34,7 @@ from sanctionwatch.cases.producers import (
     alerts_from_screening,
 )
 from sanctionwatch.errors import ConfigError, InputError, Problem, SanctionwatchError
-from sanctionwatch.settings import Settings
+from sanctionwatch.settings import Settings, number_setting
 
 if TYPE_CHECKING:
     from sanctionwatch.cases.workspace import Workspace
@@ -119,13 +119,9 @@ def _threshold(value: Any) -> float | None:
 
 def interval_minutes(settings: Settings) -> float:
     """The schedule (`monitor_interval_minutes`, default 60)."""
-    raw = settings.extra.get("monitor_interval_minutes", 60)
-    try:
-        minutes = float(raw)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting 'monitor_interval_minutes' must be a number: {raw!r}") from exc
+    minutes = number_setting(settings.extra, "monitor_interval_minutes", 60)
     if minutes <= 0:
-        raise ConfigError(f"setting 'monitor_interval_minutes' must be positive, got {raw!r}")
+        raise ConfigError(f"setting 'monitor_interval_minutes' must be positive, got {minutes}")
     return minutes
 
 

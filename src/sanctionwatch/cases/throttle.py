@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sanctionwatch.errors import ConfigError
+from sanctionwatch.settings import number_setting
 
 LOGIN_MAX_FAILURES = 5
 LOGIN_WINDOW_MINUTES = 15.0
@@ -63,23 +64,15 @@ class ThrottlePolicy:
 DEFAULT_POLICY = ThrottlePolicy()
 
 
-def _number(extra: Mapping[str, Any], key: str, default: float) -> float:
-    raw = extra.get(key, default)
-    try:
-        return float(raw)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {key!r} must be a number, got {raw!r}") from exc
-
-
 def policy_from(extra: Mapping[str, Any]) -> ThrottlePolicy:
     """The policy from the settings' extra values (the constants above when absent)."""
-    failures = _number(extra, MAX_FAILURES_KEY, LOGIN_MAX_FAILURES)
+    failures = number_setting(extra, MAX_FAILURES_KEY, LOGIN_MAX_FAILURES)
     if failures != int(failures):
         raise ConfigError(f"setting {MAX_FAILURES_KEY!r} must be a whole number, got {failures}")
     return ThrottlePolicy(
         max_failures=int(failures),
-        window=timedelta(minutes=_number(extra, WINDOW_KEY, LOGIN_WINDOW_MINUTES)),
-        lockout=timedelta(minutes=_number(extra, LOCKOUT_KEY, LOGIN_LOCKOUT_MINUTES)),
+        window=timedelta(minutes=number_setting(extra, WINDOW_KEY, LOGIN_WINDOW_MINUTES)),
+        lockout=timedelta(minutes=number_setting(extra, LOCKOUT_KEY, LOGIN_LOCKOUT_MINUTES)),
     )
 
 

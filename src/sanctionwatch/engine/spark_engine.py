@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from sanctionwatch.engine.sql import Dialect, render
 from sanctionwatch.errors import ConfigError, MissingExtraError
+from sanctionwatch.settings import whole_setting
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,10 @@ class SparkOptions:
     def from_settings(cls, extra: Mapping[str, Any]) -> SparkOptions:
         """The options in a settings object's further keys (`Settings.extra`)."""
         default = cls()
-        raw = extra.get("spark_shuffle_partitions", default.shuffle_partitions)
-        try:
-            partitions = int(raw)
-        except (TypeError, ValueError):
-            partitions = 0
+        key = "spark_shuffle_partitions"
+        partitions = whole_setting(extra, key, default.shuffle_partitions)
         if partitions < 1:
-            raise ConfigError(f"setting 'spark_shuffle_partitions' must be >= 1, got {raw!r}")
+            raise ConfigError(f"setting {key!r} must be at least 1, got {partitions}")
         return cls(
             master=str(extra.get("spark_master") or default.master),
             driver_memory=str(extra.get("spark_driver_memory") or default.driver_memory),

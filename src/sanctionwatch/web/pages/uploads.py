@@ -5,23 +5,14 @@ from __future__ import annotations
 
 from fastapi import Request, UploadFile
 
+from sanctionwatch.api.uploads import upload_limit
 from sanctionwatch.cases.uploads import accept_upload
 from sanctionwatch.cases.views import UploadTooLarge
-from sanctionwatch.errors import ConfigError, InputError
+from sanctionwatch.errors import InputError
 from sanctionwatch.web.deps import get_workspace
 from sanctionwatch.web.pages.common import blocking
 
-UPLOAD_MAX_KEY = "upload_max_bytes"
-DEFAULT_UPLOAD_MAX = 10 * 1024 * 1024
 CHUNK = 64 * 1024
-
-
-def upload_limit(request: Request) -> int:
-    raw = request.app.state.settings.extra.get(UPLOAD_MAX_KEY, DEFAULT_UPLOAD_MAX)
-    try:
-        return int(raw)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {UPLOAD_MAX_KEY!r} must be a number, got {raw!r}") from exc
 
 
 async def read_upload(
@@ -31,7 +22,7 @@ async def read_upload(
     `UploadTooLarge` past the limit (before all its bytes are read, so not audited)."""
     if upload is None or not upload.filename:
         raise InputError("choose a file to upload")
-    limit = upload_limit(request)
+    limit = upload_limit(request.app.state.settings)
     parts: list[bytes] = []
     size = 0
     while chunk := await upload.read(CHUNK):
