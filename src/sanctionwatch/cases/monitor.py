@@ -441,12 +441,7 @@ def _detect_new(run: _Run, paths: Sequence[Path]) -> list[dict[str, Any]]:
     from sanctionwatch.engine import SparkOptions, open_engine
     from sanctionwatch.maritime.ingest import read_inputs
     from sanctionwatch.maritime.pipeline import DetectInput, detect, load_ports
-    from sanctionwatch.maritime.storage import (
-        load_identities,
-        load_ingested,
-        store_ingested,
-        stored_positions,
-    )
+    from sanctionwatch.maritime.storage import ingested_for_engine, store_ingested
 
     ingested = read_inputs(paths)
     dropped = sum(v for k, v in ingested.report.counts.items() if k.startswith("dropped:"))
@@ -460,11 +455,9 @@ def _detect_new(run: _Run, paths: Sequence[Path]) -> list[dict[str, Any]]:
     last = int(pc.max(ingested.positions["ts"]).as_py())
     start, end = first - 2 * AIS_MARGIN_S, last + AIS_MARGIN_S + 1
     # on Spark the executors read the stored positions, not this process
-    stored = stored_positions(run.settings.home) if run.options.engine == "spark" else None
-    if stored is not None:
-        positions, identities = stored, load_identities(run.settings.home)
-    else:
-        positions, identities = load_ingested(run.settings.home, start=start, end=end)
+    positions, identities = ingested_for_engine(
+        run.settings.home, start=start, end=end, stored=run.options.engine == "spark"
+    )
     context = run.options.ais_context
     ports_file = context / "wpi_ports.csv" if context is not None else None
     if ports_file is None or not ports_file.is_file():

@@ -59,18 +59,17 @@ def _load(
     engine to read (Spark: on its executors) instead of passing through this process."""
     from sanctionwatch.maritime.ingest import read_inputs
     from sanctionwatch.maritime.pipeline import DetectInput, load_ports
-    from sanctionwatch.maritime.storage import load_identities, load_ingested, stored_positions
+    from sanctionwatch.maritime.storage import ingested_for_engine
     from sanctionwatch.maritime.watchlist import load_watchlist
 
     report = None
-    stored = stored_positions(settings().home) if leave_stored and not inputs else None
     if inputs:
         ingested = read_inputs(inputs)
         positions, identities, report = ingested.positions, ingested.identities, ingested.report
-    elif stored is not None:
-        positions, identities = stored, load_identities(settings().home)
     else:
-        positions, identities = load_ingested(settings().home, start=start, end=end)
+        positions, identities = ingested_for_engine(
+            settings().home, start=start, end=end, stored=leave_stored
+        )
     ctx = _context_dir(context)
     ports_file = ctx / "wpi_ports.csv" if ctx else None
     csvs = [ctx / "dprk_vessel_watchlist_sourced.csv"] if ctx else []

@@ -91,6 +91,17 @@ def load_ingested(
     )
 
 
+def ingested_for_engine(
+    home: Path, *, start: int | None, end: int | None, stored: bool
+) -> tuple[pa.Table | StoredPositions, pa.Table]:
+    """The ingested positions and identities for a detection: with `stored`, positions stay
+    on disk for the engine to read (Spark: on its executors), when any are stored."""
+    on_disk = stored_positions(home) if stored else None
+    if on_disk is not None:
+        return on_disk, load_identities(home)
+    return load_ingested(home, start=start, end=end)
+
+
 def load_identities(home: Path) -> pa.Table:
     """The ingested identity (static) messages: few beside the positions."""
     return read_partitioned(ais_root(home) / "identities", IDENTITY_SCHEMA)
